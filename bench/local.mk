@@ -1,0 +1,1 @@
+## bench/ — fragment of the non-recursive build.

@@ -1,0 +1,1 @@
+## bindings/lua/ — fragment of the non-recursive build.

@@ -1,0 +1,1 @@
+## bindings/python/ — fragment of the non-recursive build.

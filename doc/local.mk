@@ -1,0 +1,1 @@
+## doc/ — fragment of the non-recursive build.

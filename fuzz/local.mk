@@ -1,0 +1,1 @@
+## fuzz/ — fragment of the non-recursive build.

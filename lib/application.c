@@ -1,0 +1,2 @@
+/* lib/application.c — being written. */
+#include "gxca-private.h"

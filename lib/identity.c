@@ -1,0 +1,2 @@
+/* lib/identity.c — being written. */
+#include "gxca-private.h"

@@ -1,0 +1,2 @@
+/* lib/tariff.c — being written. */
+#include "gxca-private.h"

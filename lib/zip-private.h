@@ -1,0 +1,1 @@
+/* lib/zip-private.h — being written. */

@@ -1,0 +1,2 @@
+/* lib/zip.c — being written. */
+#include "gxca-private.h"

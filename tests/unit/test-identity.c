@@ -1,0 +1,13 @@
+/* tests/unit/test-identity.c — being written. */
+#include "common.h"
+START_TEST(test_placeholder) { gxca_ctx *ctx = test_ctx(); gxca_ctx_free(ctx); }
+END_TEST
+static Suite *identity_suite(void)
+{
+	Suite *s = suite_create("identity");
+	TCase *tc = tcase_create("placeholder");
+	tcase_add_test(tc, test_placeholder);
+	suite_add_tcase(s, tc);
+	return s;
+}
+MAIN(identity_suite)

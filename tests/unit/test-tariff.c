@@ -1,0 +1,13 @@
+/* tests/unit/test-tariff.c — being written. */
+#include "common.h"
+START_TEST(test_placeholder) { gxca_ctx *ctx = test_ctx(); gxca_ctx_free(ctx); }
+END_TEST
+static Suite *tariff_suite(void)
+{
+	Suite *s = suite_create("tariff");
+	TCase *tc = tcase_create("placeholder");
+	tcase_add_test(tc, test_placeholder);
+	suite_add_tcase(s, tc);
+	return s;
+}
+MAIN(tariff_suite)
