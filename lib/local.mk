@@ -14,7 +14,8 @@ GXCA_PUBLIC_HDRS = \
 	include/gxca/identity.h \
 	include/gxca/tariff.h \
 	include/gxca/material.h \
-	include/gxca/application.h
+	include/gxca/application.h \
+	include/gxca/key.h
 
 nobase_include_HEADERS += $(GXCA_PUBLIC_HDRS)
 nodist_nobase_include_HEADERS += include/gxca/version.h
@@ -38,7 +39,9 @@ lib_libgxca_core_la_SOURCES = \
 	lib/material.c \
 	lib/zip.c \
 	lib/zip-private.h \
-	lib/application.c
+	lib/application.c \
+	lib/key.c \
+	lib/key-private.h
 nodist_lib_libgxca_core_la_SOURCES = lib/policy-default.c
 lib_libgxca_core_la_CPPFLAGS = $(AM_CPPFLAGS) -DGXCA_BUILDING \
 	$(OPENSSL_CFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS) $(SQLITE_CFLAGS) \

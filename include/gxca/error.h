@@ -33,6 +33,7 @@ typedef enum {
 	GXCA_EPERM = -16,
 	GXCA_ECRYPTO = -17,
 	GXCA_EINVALID = -18,
+	GXCA_EBADSIG = -19,
 
 	GXCA_EUSCC = -100,
 	GXCA_EIDNUM = -101,

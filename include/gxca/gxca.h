@@ -17,5 +17,6 @@
 #include <gxca/tariff.h>
 #include <gxca/material.h>
 #include <gxca/application.h>
+#include <gxca/key.h>
 
 #endif /* GXCA_H */
