@@ -1,1 +1,11 @@
-## fuzz/ — fragment of the non-recursive build.
+## fuzz/ — fuzz targets. `make check` replays each corpus (fuzz/replay.c, TAP);
+## for coverage-guided fuzzing build a target with clang -fsanitize=fuzzer,
+## address,undefined and the target file alone (see doc/fuzzing.md).
+FUZZ_TARGETS = fuzz/fuzz_policy
+check_PROGRAMS += $(FUZZ_TARGETS)
+TESTS += $(FUZZ_TARGETS)
+EXTRA_DIST += fuzz/corpus
+
+fuzz_fuzz_policy_SOURCES = fuzz/fuzz_policy.c fuzz/replay.c
+fuzz_fuzz_policy_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/policy"'
+fuzz_fuzz_policy_LDADD = lib/libgxca-core.la

@@ -1,7 +1,12 @@
 ## tools/ — the gxca command.
 bin_PROGRAMS += tools/gxca
 tools_gxca_SOURCES = \
+	tools/cli.h \
+	tools/cli.c \
 	tools/gxca.c \
-	tools/cli.h
-tools_gxca_CPPFLAGS = $(AM_CPPFLAGS)
-tools_gxca_LDADD = lib/libgxca.la
+	tools/cmd-check.c \
+	tools/cmd-sites.c \
+	tools/cmd-domain.c \
+	tools/cmd-demo.c
+tools_gxca_CPPFLAGS = $(AM_CPPFLAGS) $(JSONC_CFLAGS)
+tools_gxca_LDADD = lib/libgxca.la $(JSONC_LIBS)

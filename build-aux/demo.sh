@@ -1,0 +1,12 @@
+#!/bin/sh
+# demo.sh — set up a fresh Debian 12 machine (packages), build libgxca and run
+# `gxca demo` (the whole guide end to end). Output under ./gxca-demo/.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+sh build-aux/install-deps.sh
+[ -x configure ] || autoreconf -fi
+mkdir -p _build/demo
+( cd _build/demo && [ -f Makefile ] || "$top/configure" >/dev/null )
+make -C _build/demo -j"${JOBS:-2}" >/dev/null
+exec _build/demo/tools/gxca demo --out "${GXCA_DEMO_OUT:-$top/gxca-demo}" "$@"
