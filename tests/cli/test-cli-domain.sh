@@ -52,7 +52,7 @@ expect 2 "missing policy file" -- "$GXCA" --policy /nonexistent.json sites
 cp "$top_srcdir/tests/data/app-org.json" "$t/app.json"
 expect 0 "validate a good application" -- "$GXCA" validate "$t/app.json"
 expect 0 "submit by mail" -- "$GXCA" app submit "$t/app.json" --channel mail --actor 张三 --at 2026-09-28T10:00
-has out '2026-10-09' "mail due 3 working days later, after National Day"
+has out '2026-10-08' "mail due 3 working days later, after National Day"
 expect 1 "pay before approval is illegal" -- "$GXCA" app pay "$t/app.json" --at 2026-09-29T10:00
 has err 'GXCA_EAPP_TRANSITION' "illegal transition reported"
 expect 0 "approve" -- "$GXCA" app approve "$t/app.json" --at 2026-09-29T10:00
