@@ -24,6 +24,7 @@ run werror
 make -C _build/werror -j"$jobs" check || status=1
 summary _build/werror > _build/summary.werror
 make -C _build/werror check-exports check-man check-abi || status=1
+sh tests/public/test-pkgconfig.sh _build/werror || status=1
 make -C _build/werror -j"$jobs" distcheck >_build/distcheck.out 2>&1 \
   || { tail -50 _build/distcheck.out; status=1; }
 grep -q 'archives ready for distribution' _build/distcheck.out && echo "distcheck: OK"

@@ -41,9 +41,10 @@ tests_unit_test_application_LDADD = $(UNIT_LDADD)
 # Shell tests (the gxca command, pkg-config, exports): plain exit status.
 SHELL_TESTS = \
 	tests/cli/test-cli-domain.sh \
-	tests/public/test-exports.sh
+	tests/public/test-exports.sh \
+	tests/public/test-headers.sh
 TESTS += $(SHELL_TESTS)
-EXTRA_DIST += $(SHELL_TESTS) tests/data
+EXTRA_DIST += $(SHELL_TESTS) tests/data tests/public/test-pkgconfig.sh
 
 TEST_EXTENSIONS = .sh
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
