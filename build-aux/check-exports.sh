@@ -9,8 +9,8 @@ nm -D --defined-only "$lib" | awk '$2 ~ /^[TDRB]$/ {print $3}' | sed 's/@.*//' \
   | grep -v '^GXCA_' | sort -u > "$t/exported"
 sed -e 's|/\*.*\*/||g' "$srcdir/lib/libgxca.map" | tr -d ' \t' \
   | grep -E '^gxca_[a-z0-9_]+;$' | tr -d ';' | sort -u > "$t/map"
-cat "$srcdir"/include/gxca/*.h | tr '\n' ' ' | sed 's/;/;\n/g' | grep 'GXCA_API' \
-  | sed -E 's/\(\*?[a-z_]*\)?\(.*//; s/.*[ *]//' | grep '^gxca_' | sort -u > "$t/declared"
+cat "$srcdir"/include/gxca/*.h | tr '\n' ' ' | grep -o 'GXCA_API[^(;]*(' \
+  | sed -E 's/.*[ *]([a-z0-9_]+) *\($/\1/' | grep '^gxca_' | sort -u > "$t/declared"
 rc=0
 if ! diff -u "$t/map" "$t/exported" > "$t/d1"; then
   echo "check-exports: map file (-) and library exports (+) differ:"; cat "$t/d1"; rc=1

@@ -56,12 +56,38 @@ static int check_enums(gxca_ctx *ctx, int a, int b)
 	return GXCA_OK;
 }
 
+/* gxca__failf() formats both languages from the same arguments; these
+ * messages order them differently, so each text is formatted on its own. */
+#define MSG 256
+
 static int fail_not_offered(gxca_ctx *ctx, int a, int b, int i)
 {
-	return gxca__failf(ctx, GXCA_ETARIFF_NOT_OFFERED, "item", "%s%s业务不提供%s（%s）",
-			   "%s (%s) is not offered for %s %s", applicant_zh[a - 1],
-			   business_zh[b - 1], item_zh[i - 1], gxca_item_name(i), item_en[i - 1],
-			   gxca_item_name(i), gxca_applicant_name(a), gxca_business_name(b));
+	char zh[MSG], en[MSG];
+	snprintf(zh, MSG, "%s%s业务不提供%s（%s）", applicant_zh[a - 1], business_zh[b - 1],
+		 item_zh[i - 1], gxca_item_name(i));
+	snprintf(en, MSG, "%s (%s) is not offered for %s %s", item_en[i - 1], gxca_item_name(i),
+		 gxca_applicant_name(a), gxca_business_name(b));
+	return gxca__fail(ctx, GXCA_ETARIFF_NOT_OFFERED, "item", zh, en);
+}
+
+/* A flat-priced business takes years 0 or 1 only. */
+static int fail_flat_years(gxca_ctx *ctx, int b, int years)
+{
+	char zh[MSG], en[MSG];
+	snprintf(zh, MSG, "%s业务不按年限计价，年限应为 0 或 1（收到 %d）", business_zh[b - 1], years);
+	snprintf(en, MSG, "%s is not priced by term: years must be 0 or 1 (got %d)",
+		 gxca_business_name(b), years);
+	return gxca__fail(ctx, GXCA_ETARIFF_YEARS, "years", zh, en);
+}
+
+static int fail_no_renew(gxca_ctx *ctx, int a, int i)
+{
+	char zh[MSG], en[MSG];
+	snprintf(zh, MSG, "%s%s（%s）不提供延期，新办只能为 1 年", applicant_zh[a - 1],
+		 item_zh[i - 1], gxca_item_name(i));
+	snprintf(en, MSG, "%s (%s) for %s: RENEW is not offered, so a NEW term can only be 1 year",
+		 item_en[i - 1], gxca_item_name(i), gxca_applicant_name(a));
+	return gxca__fail(ctx, GXCA_ETARIFF_NOT_OFFERED, "years", zh, en);
 }
 
 /*
@@ -126,17 +152,14 @@ static int plan_item(gxca_ctx *ctx, int a, int b, int i, int years, struct plan 
 	p->kind = c->kind;
 	if (c->kind == GXCA__PRICE_FLAT) {
 		if (years != 0 && years != 1)
-			return gxca__failf(ctx, GXCA_ETARIFF_YEARS, "years",
-					   "%s业务不按年限计价，年限应为 0 或 1（收到 %d）",
-					   "%s is not priced by term: years must be 0 or 1 (got %d)",
-					   business_zh[b - 1], business_en[b - 1], years);
+			return fail_flat_years(ctx, b, years);
 		p->fen = p->list_fen = c->flat_fen;
 		return GXCA_OK;
 	}
 	int max = ctx->policy->tariff.max_years;
 	if (years < 1 || years > max)
 		return gxca__failf(ctx, GXCA_ETARIFF_YEARS, "years", "年限应为 1 至 %d 年（收到 %d）",
-				   "the term must be 1 to %d years (got %d)", max, years, max, years);
+				   "the term must be 1 to %d years (got %d)", max, years);
 	p->years = years;
 	if (b == GXCA_BIZ_RENEW) {
 		plan_renew_tail(c, years, p);
@@ -144,11 +167,7 @@ static int plan_item(gxca_ctx *ctx, int a, int b, int i, int years, struct plan 
 	}
 	const struct gxca__price_cell *r = cell_of(ctx, a, GXCA_BIZ_RENEW, i);
 	if (years > 1 && r->kind == GXCA__PRICE_NOT_OFFERED)
-		return gxca__failf(ctx, GXCA_ETARIFF_NOT_OFFERED, "years",
-				   "%s%s不提供延期，新办只能为 1 年（%s）",
-				   "%s (%s) for %s: RENEW is not offered, so a NEW term can only be 1 year",
-				   applicant_zh[a - 1], item_zh[i - 1], gxca_item_name(i), item_en[i - 1],
-				   gxca_item_name(i), gxca_applicant_name(a));
+		return fail_no_renew(ctx, a, i);
 	plan_new(c, r, years, p);
 	return GXCA_OK;
 }
@@ -527,7 +546,8 @@ static bool put_parts(json_object *o, const struct line *l)
 		json_object_put(da);
 		return false;
 	}
-	return put(o, "parts", pa) & put(o, "discounts", da);
+	bool ok_parts = put(o, "parts", pa); /* put() takes pa even when it fails */
+	return put(o, "discounts", da) && ok_parts;
 }
 
 static json_object *line_json(const struct line *l)
