@@ -1,7 +1,7 @@
 ## fuzz/ — fuzz targets. `make check` replays each corpus (fuzz/replay.c, TAP);
 ## for coverage-guided fuzzing build a target with clang -fsanitize=fuzzer,
 ## address,undefined and the target file alone (see doc/fuzzing.md).
-FUZZ_TARGETS = fuzz/fuzz_policy
+FUZZ_TARGETS = fuzz/fuzz_policy fuzz/fuzz_identity
 check_PROGRAMS += $(FUZZ_TARGETS)
 TESTS += $(FUZZ_TARGETS)
 EXTRA_DIST += fuzz/corpus
@@ -9,3 +9,7 @@ EXTRA_DIST += fuzz/corpus
 fuzz_fuzz_policy_SOURCES = fuzz/fuzz_policy.c fuzz/replay.c
 fuzz_fuzz_policy_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/policy"'
 fuzz_fuzz_policy_LDADD = lib/libgxca-core.la
+
+fuzz_fuzz_identity_SOURCES = fuzz/fuzz_identity.c fuzz/replay.c
+fuzz_fuzz_identity_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/identity"'
+fuzz_fuzz_identity_LDADD = lib/libgxca-core.la

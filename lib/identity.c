@@ -26,7 +26,7 @@ struct sink {
 	int rc;            /* GXCA_OK, or GXCA_ENOMEM once the report failed */
 	size_t errors;
 	int first_code;
-	char first_zh[256], first_en[256];
+	char first_zh[512], first_en[512];
 };
 
 /* Both formats read the same arguments in the same order; "%.0s" skips a
@@ -39,7 +39,7 @@ static void sink_add(struct sink *k, int severity, int code, const char *id,
 static void sink_add(struct sink *k, int severity, int code, const char *id,
 		     const char *zh_fmt, const char *en_fmt, ...)
 {
-	char zh[256], en[256];
+	char zh[512], en[512];
 	va_list ap, ap2;
 	va_start(ap, en_fmt);
 	va_copy(ap2, ap);
@@ -479,11 +479,11 @@ static int check_public(gxca_ctx *ctx, const char *field, const char *value,
 		return rc;
 	struct sink k = {.field = field};
 	if (report && gxca__report_new(&k.r) != GXCA_OK)
-		return gxca__oom(ctx);
+		return gxca__fail(ctx, GXCA_ENOMEM, field, NULL, NULL);
 	run(&k, value, (int64_t)time(NULL));
 	if (k.rc != GXCA_OK) {
 		gxca_report_free(k.r);
-		return gxca__oom(ctx);
+		return gxca__fail(ctx, GXCA_ENOMEM, field, NULL, NULL);
 	}
 	if (report)
 		*report = k.r;
