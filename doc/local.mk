@@ -5,5 +5,6 @@ dist_man_MANS += \
 	doc/man/gxca_ctx.3 \
 	doc/man/gxca_policy.3 \
 	doc/man/gxca_tariff.3 \
+	doc/man/gxca_material.3 \
 	doc/man/gxca_identity.3
 EXTRA_DIST += doc/policy-json.md

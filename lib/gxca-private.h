@@ -54,7 +54,11 @@ char *gxca__buf_steal(gxca__buf *b);
 /* ---- errors (error.c) ----------------------------------------------------
  * A failing call records its detail on the ctx and returns the code:
  *     return gxca__fail(ctx, GXCA_EINVAL, "years", "年限必须为正", "years must be positive");
- * zh/en may be NULL (the table message is used). ctx may be NULL (ignored). */
+ * zh/en may be NULL (the table message is used). ctx may be NULL (ignored).
+ * gxca__failf (and gxca__report_addf): BOTH formats read the SAME arguments
+ * from the first, so they must take the same conversions in the same order;
+ * to give each language its own text, pass it as a %s argument pair through
+ * a helper, or format it first. */
 struct gxca_error {
 	int code;
 	unsigned long ck_rv;

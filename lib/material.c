@@ -215,6 +215,39 @@ static void join(char *dst, size_t cap, const char *sep, const char *s)
 		snprintf(dst + used, cap - used, "…");
 }
 
+/* snprintf may cut a multibyte character at the end: drop what is left of it. */
+static void utf8_trim(char *s)
+{
+	size_t n = strlen(s), i = n;
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return;
+	unsigned char c = (unsigned char)s[i - 1];
+	size_t want = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+	if (n - (i - 1) < want)
+		s[i - 1] = '\0';
+}
+
+/*
+ * zh = zp + z, en = ep + e. gxca__failf() and gxca__report_addf() give both
+ * formats the same arguments, so a message quoting a Chinese label in one
+ * language and an English one in the other is composed here.
+ */
+struct msg2 {
+	char zh[512], en[512];
+};
+
+static const struct msg2 *msg2(struct msg2 *m, const char *zp, const char *z, const char *ep,
+			       const char *e)
+{
+	snprintf(m->zh, sizeof m->zh, "%s%s", zp, z);
+	snprintf(m->en, sizeof m->en, "%s%s", ep, e);
+	utf8_trim(m->zh);
+	utf8_trim(m->en);
+	return m;
+}
+
 /* Report one submitted id; seen[] marks materials already counted. */
 static int check_submitted(const gxca_checklist *cl, gxca_report *r, const int *sub, size_t i,
 			   bool *seen, size_t *unknown)
@@ -229,16 +262,18 @@ static int check_submitted(const gxca_checklist *cl, gxca_report *r, const int *
 					 "item %zu is not a material id (%d)", i, sub[i], i, sub[i]);
 	}
 	const struct gxca__material_item *it = item_of(cl, sub[i]);
-	if (seen[sub[i]])
-		return gxca__report_addf(r, GXCA_SEVERITY_WARNING, GXCA_OK, "material.duplicate", name,
-					 "重复提交：%s", "submitted more than once: %s", it->zh,
-					 it->en);
+	struct msg2 m;
+	if (seen[sub[i]]) {
+		msg2(&m, "重复提交：", it->zh, "submitted more than once: ", it->en);
+		return gxca__report_add(r, GXCA_SEVERITY_WARNING, GXCA_OK, "material.duplicate",
+					name, m.zh, m.en);
+	}
 	seen[sub[i]] = true;
-	if (!checklist_pos(cl, sub[i]))
-		return gxca__report_addf(r, GXCA_SEVERITY_WARNING, GXCA_OK, "material.not_needed",
-					 name, "本业务不需要：%s", "not needed for this business: %s",
-					 it->zh, it->en);
-	return GXCA_OK;
+	if (checklist_pos(cl, sub[i]))
+		return GXCA_OK;
+	msg2(&m, "本业务不需要：", it->zh, "not needed for this business: ", it->en);
+	return gxca__report_add(r, GXCA_SEVERITY_WARNING, GXCA_OK, "material.not_needed", name,
+				m.zh, m.en);
 }
 
 static int check_fill(const gxca_checklist *cl, gxca_report *r, const int *sub, size_t n,
@@ -253,9 +288,10 @@ static int check_fill(const gxca_checklist *cl, gxca_report *r, const int *sub, 
 			continue;
 		const struct gxca__material_item *it = item_of(cl, cl->mat[k]);
 		const char *name = gxca_material_name(cl->mat[k]);
-		rc = gxca__report_addf(r, GXCA_SEVERITY_ERROR, GXCA_EMATERIAL_MISSING,
-				       "material.missing", name, "缺少材料：%s", "missing material: %s",
-				       it->zh, it->en);
+		struct msg2 m;
+		msg2(&m, "缺少材料：", it->zh, "missing material: ", it->en);
+		rc = gxca__report_add(r, GXCA_SEVERITY_ERROR, GXCA_EMATERIAL_MISSING,
+				      "material.missing", name, m.zh, m.en);
 		join(missing, cap, ",", name);
 		++*n_missing;
 	}
@@ -462,13 +498,18 @@ static int scan_args(const gxca_mail_package *pkg, int material, const char *fil
 		return gxca__failf(ctx, GXCA_EMATERIAL_UNKNOWN, "material", "%d 不是有效的材料编号",
 				   "%d is not a material id", material, material);
 	const struct gxca__material_item *it = item_of(pkg->cl, material);
+	struct msg2 m;
 	if (!(*pos = checklist_pos(pkg->cl, material)))
-		return gxca__failf(ctx, GXCA_EINVAL, "material", "本业务不需要%s",
-				   "%s is not needed for this business", it->zh, it->en);
+		return gxca__fail(ctx, GXCA_EINVAL, "material",
+				  msg2(&m, "本业务不需要：", it->zh, "not needed for this business: ",
+				       it->en)->zh,
+				  m.en);
 	if (it->flags & GXCA__MAT_PHYSICAL)
-		return gxca__failf(ctx, GXCA_EMATERIAL_PHYSICAL, "material",
-				   "%s是实物，不能扫描，请随件寄送",
-				   "%s is a physical item: send it with the package", it->zh, it->en);
+		return gxca__fail(ctx, GXCA_EMATERIAL_PHYSICAL, "material",
+				  msg2(&m, "实物无法扫描，请随件寄送：", it->zh,
+				       "a physical item cannot be scanned; send it with the package: ",
+				       it->en)->zh,
+				  m.en);
 	if (pkg->n >= MAX_SCANS)
 		return gxca__fail(ctx, GXCA_ETOOBIG, "material", "扫描件过多", "too many scans");
 	if (len > GXCA__ZIP_MAX_SIZE)
@@ -528,8 +569,9 @@ static int check_scans(const gxca_mail_package *pkg)
 	}
 	if (!names[0])
 		return GXCA_OK;
-	return gxca__failf(cl->ctx, GXCA_EMATERIAL_MISSING, names, "缺少以下材料的扫描件：%s",
-			   "no scan of: %s", zh, en);
+	struct msg2 m;
+	msg2(&m, "缺少以下材料的扫描件：", zh, "no scan of: ", en);
+	return gxca__fail(cl->ctx, GXCA_EMATERIAL_MISSING, names, m.zh, m.en);
 }
 
 static const char *const applicant_zh[] = {"", "单位用户", "个人用户"};
@@ -565,18 +607,22 @@ static void manifest_flags(gxca__buf *b, unsigned flags)
 static void manifest_header(gxca__buf *b, const gxca_mail_package *pkg)
 {
 	const gxca_checklist *cl = pkg->cl;
-	gxca__buf_printf(b, "\xef\xbb\xbf%s数字证书邮寄申领材料清单 / %s mail application: list of materials" CRLF CRLF,
-			 cl->policy->ca_short_name, cl->policy->ca_short_name);
+	gxca__buf_printf(b, "\xef\xbb\xbf%s数字证书邮寄申领材料清单 / "
+			    "digital certificate application by mail: list of materials" CRLF CRLF,
+			 cl->policy->ca_short_name);
 	gxca__buf_printf(b, "申请人 / Applicant: %s（%s / %s）" CRLF, pkg->applicant,
 			 applicant_zh[cl->applicant], applicant_en[cl->applicant]);
 	gxca__buf_printf(b, "业务 / Business: %s / %s" CRLF, business_zh[cl->business],
 			 gxca_business_name(cl->business));
 	if (cl->change_flags) {
-		gxca__buf_puts(b, "变更事项 / Changes:");
-		for (size_t i = 0; i < GXCA_ARRAY_LEN(change_zh); i++)
-			if (cl->change_flags & (1u << i))
-				gxca__buf_printf(b, " %s / %s;", change_zh[i], change_en[i]);
-		gxca__buf_puts(b, CRLF);
+		char zh[128] = "", en[128] = "";
+		for (size_t i = 0; i < GXCA_ARRAY_LEN(change_zh); i++) {
+			if (cl->change_flags & (1u << i)) {
+				join(zh, sizeof zh, "、", change_zh[i]);
+				join(en, sizeof en, ", ", change_en[i]);
+			}
+		}
+		gxca__buf_printf(b, "变更事项 / Changes: %s / %s" CRLF, zh, en);
 	}
 	if (cl->applicant == GXCA_APPLICANT_PERSON)
 		gxca__buf_printf(b, "代办 / By proxy: %s" CRLF, cl->by_proxy ? "是 / yes" : "否 / no");
@@ -666,8 +712,12 @@ int gxca_mail_package_build(const gxca_mail_package *pkg, int64_t unix_time, uin
 
 static int io_fail(gxca_ctx *ctx, const char *zh, const char *en, const char *path, int err)
 {
-	return gxca__failf(ctx, GXCA_EIO, "dir", "%s %s：%s", "%s %s: %s", zh, path, strerror(err),
-			   en, path, strerror(err));
+	char z[512], e[512];
+	snprintf(z, sizeof z, "%s %s：%s", zh, path, strerror(err));
+	snprintf(e, sizeof e, "%s %s: %s", en, path, strerror(err));
+	utf8_trim(z);
+	utf8_trim(e);
+	return gxca__fail(ctx, GXCA_EIO, "dir", z, e);
 }
 
 static int write_all(int fd, const uint8_t *p, size_t len)

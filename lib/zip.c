@@ -233,6 +233,9 @@ int gxca__zip_write(gxca_ctx *ctx, const struct gxca__zip_entry *const *e, size_
 		return gxca__fail(ctx, GXCA_EINVAL, "out", NULL, NULL);
 	*out = NULL;
 	*out_len = 0;
+	if (n > GXCA__ZIP_MAX_ENTRIES)
+		return gxca__fail(ctx, GXCA_ETOOBIG, "zip", "压缩包内文件超过 65535 个",
+				  "more than 65535 members need ZIP64, which is not supported");
 	for (size_t i = 0; i < n; i++)
 		if (!e[i] || !e[i]->name || (!e[i]->data && e[i]->data_len))
 			return gxca__fail(ctx, GXCA_EINVAL, "entries", NULL, NULL);
@@ -240,11 +243,10 @@ int gxca__zip_write(gxca_ctx *ctx, const struct gxca__zip_entry *const *e, size_
 	if (gxca__zip_dos_time(unix_time, &date, &dtime))
 		return gxca__fail(ctx, GXCA_ERANGE, "unix_time", "ZIP 时间须在 1980 至 2107 年之间",
 				  "a ZIP time must fall between 1980 and 2107");
-	uint64_t total = n > GXCA__ZIP_MAX_ENTRIES ? 0 : archive_size(e, n);
+	uint64_t total = archive_size(e, n);
 	if (!total)
-		return gxca__fail(ctx, GXCA_ETOOBIG, "zip",
-				  "压缩包将达到 4 GiB 或超过 65535 个文件，不支持 ZIP64",
-				  "the archive would reach 4 GiB or 65536 members; ZIP64 is not supported");
+		return gxca__fail(ctx, GXCA_ETOOBIG, "zip", "压缩包将达到 4 GiB，不支持 ZIP64",
+				  "the archive would reach 4 GiB, which needs ZIP64 (not supported)");
 	uint8_t *buf = gxca__malloc((size_t)total), *p = buf;
 	if (!buf)
 		return gxca__oom(ctx);
