@@ -20,18 +20,27 @@ struct demo {
 	int64_t t0; /* 2026-09-28 09:30 Asia/Shanghai: a Monday before National Day */
 };
 
-/* Run one step: print its title, then ok or the error. Returns the rc. */
-static int step(struct demo *d, const char *title, int rc)
+/* Steps print their title first, then their details, then ok or the error. */
+static void step_begin(struct demo *d, const char *title)
 {
-	d->step++;
+	printf("[%2d] %s\n", ++d->step, title);
+	fflush(stdout);
+}
+
+static int step_end(struct demo *d, int rc)
+{
 	if (rc == GXCA_OK) {
-		printf("[%2d] %s ... ok\n", d->step, title);
+		printf("     ok\n");
 		return rc;
 	}
-	printf("[%2d] %s ... FAILED\n", d->step, title);
+	printf("     FAILED\n");
+	fflush(stdout);
 	cli_fail(d->c, rc);
 	return rc;
 }
+
+/* STEP(d, title, expression): nonzero when the step failed. */
+#define STEP(d, title, expr) (step_begin((d), (title)), step_end((d), (expr)))
 
 static int set_all(gxca_application *app, const int *fields, const char *const *values, size_t n)
 {
@@ -183,11 +192,11 @@ static int workflow(struct demo *d, gxca_application *app, int channel, const ch
 static int run_applicant(struct demo *d, gxca_application *app, const char *name, int channel,
 			 const char *file)
 {
-	if (step(d, cli_tr(d->c, "校验申请表", "validate the application form"), validate(d, app)) ||
-	    step(d, cli_tr(d->c, "申领材料清单与邮寄压缩包", "materials checklist and mail package"),
+	if (STEP(d, cli_tr(d->c, "校验申请表", "validate the application form"), validate(d, app)) ||
+	    STEP(d, cli_tr(d->c, "申领材料清单与邮寄压缩包", "materials checklist and mail package"),
 		 mail_package(d, app, name)) ||
-	    step(d, cli_tr(d->c, "报价", "quote"), quote(d, app)) ||
-	    step(d, cli_tr(d->c, "审核、缴费、签发、交付", "review, payment, issue, delivery"),
+	    STEP(d, cli_tr(d->c, "报价", "quote"), quote(d, app)) ||
+	    STEP(d, cli_tr(d->c, "审核、缴费、签发、交付", "review, payment, issue, delivery"),
 		 workflow(d, app, channel, file)))
 		return 1;
 	return 0;
@@ -216,12 +225,12 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	gxca_application *org = NULL, *person = NULL;
 	int ex = CLI_OK;
 	printf("== %s\n", cli_tr(c, "单位用户（附件1），邮寄申领", "organisation (Annex 1), by mail"));
-	if (step(&d, cli_tr(c, "填写单位申请表", "fill in the organisation form"), make_org(&d, &org)) ||
+	if (STEP(&d, cli_tr(c, "填写单位申请表", "fill in the organisation form"), make_org(&d, &org)) ||
 	    run_applicant(&d, org, "南通示例建设工程有限公司", GXCA_CHANNEL_MAIL, "app-org.json"))
 		ex = CLI_NO;
 	printf("== %s\n", cli_tr(c, "个人用户（附件2），现场申领", "person (Annex 2), on site"));
 	if (ex == CLI_OK &&
-	    (step(&d, cli_tr(c, "填写个人申请表", "fill in the personal form"), make_person(&d, &person)) ||
+	    (STEP(&d, cli_tr(c, "填写个人申请表", "fill in the personal form"), make_person(&d, &person)) ||
 	     run_applicant(&d, person, "陈静", GXCA_CHANNEL_ONSITE, "app-person.json")))
 		ex = CLI_NO;
 	gxca_application_free(org);
