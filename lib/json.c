@@ -41,7 +41,10 @@ void gxca__jr_pop(gxca__jr *j, size_t mark)
 
 int gxca__jr_fail(gxca__jr *j, const char *zh, const char *en)
 {
-	return gxca__failf(j->ctx, j->code, j->path, "%s：%s", "%s: %s", j->path, zh, j->path, en);
+	char zh_msg[512], en_msg[512];
+	snprintf(zh_msg, sizeof zh_msg, "%s：%s", j->path, zh);
+	snprintf(en_msg, sizeof en_msg, "%s: %s", j->path, en);
+	return gxca__fail(j->ctx, j->code, j->path, zh_msg, en_msg);
 }
 
 int gxca__jr_parse(gxca__jr *j, const char *text, size_t len, json_object **out)

@@ -15,7 +15,15 @@ GXCA_PUBLIC_HDRS = \
 	include/gxca/tariff.h \
 	include/gxca/material.h \
 	include/gxca/application.h \
-	include/gxca/key.h
+	include/gxca/key.h \
+	include/gxca/eseal.h \
+	include/gxca/image.h \
+	include/gxca/seal.h \
+	include/gxca/token.h \
+	include/gxca/envelope.h \
+	include/gxca/login.h \
+	include/gxca/cert.h \
+	include/gxca/ca.h
 
 nobase_include_HEADERS += $(GXCA_PUBLIC_HDRS)
 nodist_nobase_include_HEADERS += include/gxca/version.h
@@ -41,11 +49,32 @@ lib_libgxca_core_la_SOURCES = \
 	lib/zip-private.h \
 	lib/application.c \
 	lib/key.c \
-	lib/key-private.h
+	lib/key-private.h \
+	lib/eseal.c \
+	lib/eseal-esign.c \
+	lib/eseal-asn1.c \
+	lib/eseal-verify.c \
+	lib/eseal-private.h \
+	lib/image.c \
+	lib/seal.c \
+	lib/token.c \
+	lib/envelope.c \
+	lib/login.c \
+	lib/p11-raw.c \
+	lib/p11-raw-private.h \
+	lib/cert.c \
+	lib/cert-private.h \
+	lib/registry.c \
+	lib/registry-private.h \
+	lib/ca.c \
+	lib/ca-issue.c \
+	lib/ca-revoke.c \
+	lib/ca-pkcs11.c \
+	lib/ca-private.h
 nodist_lib_libgxca_core_la_SOURCES = lib/policy-default.c
 lib_libgxca_core_la_CPPFLAGS = $(AM_CPPFLAGS) -DGXCA_BUILDING \
 	$(OPENSSL_CFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS) $(SQLITE_CFLAGS) \
-	$(PNG_CFLAGS) $(FREETYPE_CFLAGS) $(FONTCONFIG_CFLAGS) $(LIBP11_CFLAGS)
+	$(PNG_CFLAGS) $(FREETYPE_CFLAGS) $(FONTCONFIG_CFLAGS) $(LIBP11_CFLAGS) $(P11KIT_CFLAGS)
 lib_libgxca_core_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) -fvisibility=hidden
 lib_libgxca_core_la_LIBADD = $(OPENSSL_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS) $(SQLITE_LIBS) \
 	$(PNG_LIBS) $(FREETYPE_LIBS) $(FONTCONFIG_LIBS) $(LIBP11_LIBS) $(PTHREAD_LIBS) -lm

@@ -18,5 +18,13 @@
 #include <gxca/material.h>
 #include <gxca/application.h>
 #include <gxca/key.h>
+#include <gxca/eseal.h>
+#include <gxca/image.h>
+#include <gxca/seal.h>
+#include <gxca/token.h>
+#include <gxca/envelope.h>
+#include <gxca/login.h>
+#include <gxca/cert.h>
+#include <gxca/ca.h>
 
 #endif /* GXCA_H */

@@ -48,6 +48,10 @@ static void expect_bad(const char *path, const char *value, int code, const char
 	/* the message names the path in both languages */
 	ck_assert_ptr_nonnull(strstr(gxca_error_message_lang(e, GXCA_LANG_EN), field));
 	ck_assert_ptr_nonnull(strstr(gxca_error_message_lang(e, GXCA_LANG_ZH), field));
+	/* each language its own words (no Chinese in the English message) */
+	for (const char *m = gxca_error_message_lang(e, GXCA_LANG_EN); *m; m++)
+		ck_assert_msg((unsigned char)*m < 0x80, "non-ASCII in English message: %s",
+			      gxca_error_message_lang(e, GXCA_LANG_EN));
 	/* the policy in force is unchanged */
 	ck_assert_str_eq(gxca_policy_platform_code(ctx), "056");
 	ck_assert_uint_eq(gxca_site_count(ctx), 9);

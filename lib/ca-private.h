@@ -1,0 +1,99 @@
+/*
+ * lib/ca-private.h — the CA inside the library: ca.c (create, open, the
+ * certificate profile), ca-issue.c (the businesses), ca-revoke.c
+ * (revocation, CRLs, registry queries), ca-pkcs11.c (the HSM key hook).
+ */
+#ifndef GXCA_CA_PRIVATE_H
+#define GXCA_CA_PRIVATE_H
+
+#include "gxca-private.h"
+#include "cert-private.h"
+#include "key-private.h"
+#include "registry-private.h"
+
+#include <openssl/x509v3.h>
+
+#define GXCA__SERIAL_BYTES 16
+
+struct gxca_ca {
+	gxca_ctx *ctx;
+	X509 *cert;               /* the issuing CA (a reference of chain[0]) */
+	STACK_OF(X509) *chain;    /* issuing CA first, then its issuers */
+	gxca_key *key;            /* the issuing CA's key (software or token) */
+	struct gxca__registry *reg;
+	int64_t not_before, not_after; /* of the issuing CA: leaves stay inside */
+	/* The profile's constant parts, built once (ca.c). */
+	STACK_OF(X509_EXTENSION) *leaf_ext; /* basicConstraints, EKU, AKI, policies, CRL DP, AIA */
+	X509_EXTENSION *ku_sign, *ku_encipher, *ku_agree;
+	ASN1_OBJECT *oid_org_code, *oid_id_code;
+	EVP_MD_CTX *sign_tmpl;    /* copied for every signature */
+	struct gxca__spki_decoder *spki_dec;
+	/* Test hook: where serials come from (NULL = the OpenSSL RNG). */
+	int (*serial_fn)(uint8_t out[GXCA__SERIAL_BYTES], void *arg);
+	void *serial_arg;
+};
+
+/* What the certificate says about its holder, from an application (or
+ * filled directly by internal callers and tests). */
+struct gxca__issue_subject {
+	int applicant;              /* gxca_applicant */
+	const char *application_id; /* may be NULL */
+	const char *org_name, *uscc, *province, *city; /* ORG */
+	const char *person_name, *id_number, *affiliation; /* PERSON */
+	bool resident_id;           /* PERSON: id_number is a resident ID card number */
+	int years;                  /* NEW / RENEW term */
+	unsigned count;             /* certificates allowed per usage; 0 = no limit */
+	int64_t accepted_at;        /* default acceptance time (0 = now) */
+};
+
+/* The business core used by the gxca_ca_* wrappers: issue (NEW, RENEW,
+ * REISSUE, CHANGE) for a holder described by si. */
+int gxca__ca_issue_subject(gxca_ca *ca, int business, const struct gxca__issue_subject *si,
+			   const char *old_serial, const gxca_issue_options *opts, gxca_cert **out);
+
+/* A parsed request: the key (decoded once, for the checks) and the exact
+ * SubjectPublicKeyInfo parts the certificate copies (re-encoding a key
+ * through OpenSSL 3's encoders costs more than an ECDSA signature). */
+struct gxca__request {
+	EVP_PKEY *pub;
+	X509_ALGOR *alg;
+	ASN1_BIT_STRING *bits;
+	int key_alg; /* gxca_key_alg */
+};
+void gxca__request_clear(struct gxca__request *r);
+
+/* A reusable DER SubjectPublicKeyInfo decoder (building one per key costs
+ * ten times the decoding). */
+struct gxca__spki_decoder;
+struct gxca__spki_decoder *gxca__spki_decoder_new(void);
+void gxca__spki_decoder_free(struct gxca__spki_decoder *d);
+
+/* Parse a CSR (signature checked) or SubjectPublicKeyInfo, DER or PEM, and
+ * check the key algorithm against the policy. dec may be NULL. */
+int gxca__ca_request_parse(gxca_ctx *ctx, struct gxca__spki_decoder *dec, const uint8_t *data, size_t len,
+			   struct gxca__request *out);
+
+/* Profile (ca.c): the end-entity certificate for subject si, unsigned. */
+int gxca__ca_build_leaf(gxca_ca *ca, const struct gxca__issue_subject *si, const struct gxca__request *req,
+			int usage, int64_t not_before, int64_t not_after, X509 **out);
+/* Sign x (certificate or CRL) with the CA key. */
+int gxca__ca_sign_x509(gxca_ca *ca, X509 *x);
+int gxca__ca_sign_crl(gxca_ca *ca, X509_CRL *crl);
+/* Add the CA's authorityKeyIdentifier to a CRL. */
+int gxca__ca_crl_add_akid(gxca_ca *ca, X509_CRL *crl);
+/* A new serial (positive, 16 octets) into x, and its hex into hex. */
+int gxca__ca_new_serial(gxca_ca *ca, X509 *x, char hex[GXCA__SERIAL_MAX]);
+/* Check and normalise a caller's serial argument. */
+int gxca__ca_serial_arg(gxca_ctx *ctx, const char *serial, char norm[GXCA__SERIAL_MAX]);
+/* The holder id (USCC / ID number) of a subject. */
+const char *gxca__ca_holder_of(const struct gxca__issue_subject *si);
+
+/* The CA key behind a PKCS#11 URI (ca-pkcs11.c, through token.h), logged
+ * in with pin (NULL: the URI's pin-value). */
+int gxca__ca_pkcs11_key(gxca_ctx *ctx, const char *uri, const char *pin, gxca_key **out);
+
+/* Test hook: take serials from fn (NULL restores the RNG). */
+void gxca__ca_set_serial_source(gxca_ca *ca, int (*fn)(uint8_t out[GXCA__SERIAL_BYTES], void *arg),
+				void *arg);
+
+#endif
