@@ -15,7 +15,8 @@ summary() { # sum the automake test-suite logs of a build dir
 }
 run() { name=$1; shift
   mkdir -p "_build/$name"
-  ( cd "_build/$name" && "$top/configure" --enable-werror "$@" >configure.out 2>&1 \
+  py=; [ -x /usr/bin/python3 ] && py=PYTHON=/usr/bin/python3   # Debian's, with pytest
+  ( cd "_build/$name" && "$top/configure" --enable-werror $py "$@" >configure.out 2>&1 \
     || { cat configure.out; exit 1; } )
   make -C "_build/$name" -j"$jobs" >/dev/null
 }

@@ -22,3 +22,11 @@ fuzz_fuzz_cert_LDADD = lib/libgxca-core.la $(OPENSSL_LIBS)
 fuzz_fuzz_application_SOURCES = fuzz/fuzz_application.c fuzz/replay.c
 fuzz_fuzz_application_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/application"'
 fuzz_fuzz_application_LDADD = lib/libgxca-core.la
+
+FUZZ_TARGETS += fuzz/fuzz_png fuzz/fuzz_ses
+fuzz_fuzz_png_SOURCES = fuzz/fuzz_png.c fuzz/replay.c
+fuzz_fuzz_png_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/png"'
+fuzz_fuzz_png_LDADD = lib/libgxca-core.la
+fuzz_fuzz_ses_SOURCES = fuzz/fuzz_ses.c fuzz/replay.c
+fuzz_fuzz_ses_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"$(abs_top_srcdir)/fuzz/corpus/ses"'
+fuzz_fuzz_ses_LDADD = lib/libgxca-core.la

@@ -46,7 +46,10 @@ int gxca__ses_fail_field(gxca_ctx *ctx, int rc, const char *field, const char *z
 {
 	if (rc == GXCA_ENOMEM)
 		return gxca__oom(ctx);
-	return gxca__failf(ctx, rc, field, "%s：%s", "%s: %s", field, zh, field, en);
+	char zh_msg[512], en_msg[512];
+	snprintf(zh_msg, sizeof zh_msg, "%s：%s", field, zh);
+	snprintf(en_msg, sizeof en_msg, "%s: %s", field, en);
+	return gxca__fail(ctx, rc, field, zh_msg, en_msg);
 }
 
 int gxca__ses_fail_tlv(gxca_ctx *ctx, int tlv_rc, const char *field)

@@ -108,4 +108,5 @@ AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
 	export top_srcdir top_builddir; \
 	GXCA='$(abs_top_builddir)/tools/gxca'; export GXCA; \
-	CK_TAP_LOG_FILE_NAME=-; export CK_TAP_LOG_FILE_NAME;
+	CK_TAP_LOG_FILE_NAME=-; export CK_TAP_LOG_FILE_NAME; \
+	LSAN_OPTIONS="suppressions=$(abs_top_srcdir)/build-aux/lsan.supp:print_suppressions=0"; export LSAN_OPTIONS;

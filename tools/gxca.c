@@ -20,6 +20,8 @@ static const struct {
 	{"validate", cmd_validate, "校验申请表 JSON", "validate an application JSON file"},
 	{"sites", cmd_sites, "现场申领地点", "service sites"},
 	{"app", cmd_app, "申请流程", "application workflow"},
+	{"ca", cmd_ca, "证书签发与注销", "certification authority"},
+	{"cert", cmd_cert, "查看与验证证书", "show and verify certificates"},
 	{"demo", cmd_demo, "演示完整流程", "run the whole guide end to end"},
 };
 
