@@ -25,8 +25,9 @@ GXCA_PUBLIC_HDRS = \
 	include/gxca/cert.h \
 	include/gxca/ca.h
 
-nobase_include_HEADERS += $(GXCA_PUBLIC_HDRS)
-nodist_nobase_include_HEADERS += include/gxca/version.h
+gxcaincludedir = $(includedir)/gxca
+gxcainclude_HEADERS = $(GXCA_PUBLIC_HDRS)
+nodist_gxcainclude_HEADERS = include/gxca/version.h
 EXTRA_DIST += include/gxca/version.h.in
 
 lib_libgxca_core_la_SOURCES = \
