@@ -2,6 +2,7 @@
 ## Unit tests link the convenience library so they can reach gxca__ internals
 ## (allocation-failure injection); tests/public/ programs use libgxca.so only.
 UNIT_TESTS = \
+	tests/unit/test-threads \
 	tests/unit/test-core \
 	tests/unit/test-image \
 	tests/unit/test-seal \
@@ -28,6 +29,9 @@ UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests -DGXCA_BUILDING \
 	$(CHECK_CFLAGS) $(JSONC_CFLAGS) $(OPENSSL_CFLAGS)
 UNIT_LDADD = lib/libgxca-core.la $(CHECK_LIBS)
 
+tests_unit_test_threads_SOURCES = tests/unit/test-threads.c tests/common.h
+tests_unit_test_threads_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_threads_LDADD = $(UNIT_LDADD) $(PTHREAD_LIBS)
 tests_unit_test_core_SOURCES = tests/unit/test-core.c tests/common.h
 tests_unit_test_core_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_core_LDADD = $(UNIT_LDADD)
