@@ -98,6 +98,7 @@ tests_ca_ca_fixture_LDADD = lib/libgxca-core.la $(OPENSSL_LIBS)
 # Shell tests (the gxca command, pkg-config, exports): plain exit status.
 SHELL_TESTS = \
 	tests/cli/test-cli-domain.sh \
+	tests/cli/test-cli-token.sh \
 	tests/public/test-exports.sh \
 	tests/public/test-headers.sh \
 	tests/ca/test-openssl-interop.sh \

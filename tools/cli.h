@@ -65,5 +65,8 @@ int cmd_app(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_ca(struct cli *c, int argc, char **argv);
 int cmd_cert(struct cli *c, int argc, char **argv);
+int cmd_token(struct cli *c, int argc, char **argv);
+int cmd_envelope(struct cli *c, int argc, char **argv);
+int cmd_login(struct cli *c, int argc, char **argv);
 
 #endif

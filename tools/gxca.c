@@ -22,6 +22,9 @@ static const struct {
 	{"app", cmd_app, "申请流程", "application workflow"},
 	{"ca", cmd_ca, "证书签发与注销", "certification authority"},
 	{"cert", cmd_cert, "查看与验证证书", "show and verify certificates"},
+	{"token", cmd_token, "CA锁（令牌）", "tokens (CA locks)"},
+	{"envelope", cmd_envelope, "标书加密与解密", "bid-file envelopes"},
+	{"login", cmd_login, "CA登录", "platform login by token"},
 	{"demo", cmd_demo, "演示完整流程", "run the whole guide end to end"},
 };
 
