@@ -9,4 +9,7 @@ sh build-aux/install-deps.sh
 mkdir -p _build/demo
 ( cd _build/demo && [ -f Makefile ] || "$top/configure" >/dev/null )
 make -C _build/demo -j"${JOBS:-2}" >/dev/null
-exec _build/demo/tools/gxca demo --out "${GXCA_DEMO_OUT:-$top/gxca-demo}" "$@"
+out=${GXCA_DEMO_OUT:-$top/gxca-demo}
+# The demo makes its CA and tokens afresh: start from an empty default directory.
+[ -n "${GXCA_DEMO_OUT:-}" ] || rm -rf "$top/gxca-demo"
+exec env -u SOFTHSM2_CONF _build/demo/tools/gxca demo --out "$out" "$@"

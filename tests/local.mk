@@ -99,6 +99,8 @@ tests_ca_ca_fixture_LDADD = lib/libgxca-core.la $(OPENSSL_LIBS)
 SHELL_TESTS = \
 	tests/cli/test-cli-domain.sh \
 	tests/cli/test-cli-token.sh \
+	tests/cli/test-cli-seal.sh \
+	tests/cli/test-demo.sh \
 	tests/public/test-exports.sh \
 	tests/public/test-headers.sh \
 	tests/ca/test-openssl-interop.sh \

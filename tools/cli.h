@@ -66,6 +66,9 @@ int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_ca(struct cli *c, int argc, char **argv);
 int cmd_cert(struct cli *c, int argc, char **argv);
 int cmd_token(struct cli *c, int argc, char **argv);
+int cmd_seal(struct cli *c, int argc, char **argv);
+int cmd_eseal(struct cli *c, int argc, char **argv);
+int cmd_esign(struct cli *c, int argc, char **argv);
 int cmd_envelope(struct cli *c, int argc, char **argv);
 int cmd_login(struct cli *c, int argc, char **argv);
 

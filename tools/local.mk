@@ -10,6 +10,7 @@ tools_gxca_SOURCES = \
 	tools/cmd-app.c \
 	tools/cmd-ca.c \
 	tools/cmd-token.c \
+	tools/cmd-seal.c \
 	tools/cmd-demo.c
 tools_gxca_CPPFLAGS = $(AM_CPPFLAGS) $(JSONC_CFLAGS)
 tools_gxca_LDADD = lib/libgxca.la $(JSONC_LIBS)
