@@ -102,7 +102,7 @@ int gxca__check_str(gxca_ctx *ctx, const char *field, const char *s, size_t max)
 /* Number of Unicode code points in valid UTF-8. */
 size_t gxca__utf8_len(const char *s);
 
-/* Read a whole file (at most max bytes, else GXCA_ETOOBIG) into b (key.c). */
+/* Read a whole file (at most max bytes, else GXCA_ETOOBIG) into b (memory.c). */
 int gxca__read_file(gxca_ctx *ctx, const char *path, size_t max, gxca__buf *b);
 
 /* ---- reports (report.c) --------------------------------------------------*/

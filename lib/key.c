@@ -177,27 +177,6 @@ int gxca_key_load(gxca_key **out, gxca_ctx *ctx, const uint8_t *data, size_t len
 	return rc;
 }
 
-int gxca__read_file(gxca_ctx *ctx, const char *path, size_t max, gxca__buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return gxca__failf(ctx, GXCA_EIO, "path", "无法打开 %s：%s", "cannot open %s: %s", path,
-				   strerror(errno), path, strerror(errno));
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b->len <= max)
-		gxca__buf_append(b, chunk, n);
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad)
-		return gxca__failf(ctx, GXCA_EIO, "path", "读取 %s 失败", "cannot read %s", path, path);
-	if (b->failed)
-		return gxca__oom(ctx);
-	if (b->len > max)
-		return gxca__failf(ctx, GXCA_ETOOBIG, "path", "%s 过大", "%s is too large", path, path);
-	return GXCA_OK;
-}
-
 int gxca_key_load_file(gxca_key **out, gxca_ctx *ctx, const char *path, const char *password)
 {
 	if (!ctx || !out)

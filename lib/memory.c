@@ -4,6 +4,7 @@
  */
 #include "gxca-private.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,4 +140,25 @@ char *gxca__buf_steal(gxca__buf *b)
 	char *d = b->data;
 	memset(b, 0, sizeof *b);
 	return d;
+}
+
+int gxca__read_file(gxca_ctx *ctx, const char *path, size_t max, gxca__buf *b)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return gxca__failf(ctx, GXCA_EIO, "path", "无法打开 %s：%s", "cannot open %s: %s", path,
+				   strerror(errno), path, strerror(errno));
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b->len <= max)
+		gxca__buf_append(b, chunk, n);
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad)
+		return gxca__failf(ctx, GXCA_EIO, "path", "读取 %s 失败", "cannot read %s", path, path);
+	if (b->failed)
+		return gxca__oom(ctx);
+	if (b->len > max)
+		return gxca__failf(ctx, GXCA_ETOOBIG, "path", "%s 过大", "%s is too large", path, path);
+	return GXCA_OK;
 }

@@ -725,26 +725,9 @@ int gxca_ctx_load_policy(gxca_ctx *ctx, const char *path)
 	int rc = gxca__check_str(ctx, "path", path, 4096);
 	if (rc)
 		return rc;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return gxca__failf(ctx, GXCA_EIO, "path", "无法打开策略文件 %s：%s",
-				   "cannot open policy file %s: %s", path, strerror(errno), path,
-				   strerror(errno));
 	gxca__buf b = {0};
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= MAX_POLICY_FILE)
-		gxca__buf_append(&b, chunk, n);
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad)
-		rc = gxca__failf(ctx, GXCA_EIO, "path", "读取策略文件 %s 失败", "cannot read policy file %s",
-				 path, path);
-	else if (b.failed)
-		rc = gxca__oom(ctx);
-	else if (b.len > MAX_POLICY_FILE)
-		rc = gxca__fail(ctx, GXCA_ETOOBIG, "path", "策略文件超过 16 MiB", "policy file exceeds 16 MiB");
-	else
+	rc = gxca__read_file(ctx, path, MAX_POLICY_FILE, &b);
+	if (!rc)
 		rc = gxca_ctx_load_policy_json(ctx, b.data ? b.data : "", b.len);
 	gxca__buf_free(&b);
 	return rc;

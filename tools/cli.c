@@ -117,6 +117,22 @@ bool cli_parse_int(const char *opt, const char *s, long min, long max, long *out
 	return true;
 }
 
+bool cli_parse_time(struct cli *c, const char *s, bool date_ok, int64_t *t)
+{
+	char date[GXCA_DATE_SIZE];
+	int h = 0, m = 0;
+	size_t n = strlen(s);
+	if (!(date_ok && n == 10) &&
+	    (n != 16 || s[10] != 'T' || sscanf(s + 11, "%2d:%2d", &h, &m) != 2 || h > 23 || m > 59))
+		return false;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (gxca_calendar_time_of(c->ctx, date, t) != GXCA_OK)
+		return false;
+	*t += h * 3600 + m * 60;
+	return true;
+}
+
 void cli_print_json(const char *json)
 {
 	fputs(json, stdout);

@@ -42,6 +42,9 @@ char *cli_read_file(const char *path, size_t *len);
 int cli_write_file(const char *path, const void *data, size_t len);
 /* Parse a non-negative integer option; false with a usage message if bad. */
 bool cli_parse_int(const char *opt, const char *s, long min, long max, long *out);
+/* "YYYY-MM-DDTHH:MM" (or, with date_ok, "YYYY-MM-DD" for 00:00) in
+ * Asia/Shanghai -> Unix time; false if malformed. */
+bool cli_parse_time(struct cli *c, const char *s, bool date_ok, int64_t *t);
 /* Print a report (problems) in text or JSON. */
 void cli_print_report(struct cli *c, const gxca_report *r);
 /* Print a JSON string (library output) followed by a newline. */

@@ -22,20 +22,6 @@ struct app_opts {
 	int64_t when;
 };
 
-static bool parse_at(struct cli *c, const char *s, int64_t *t)
-{
-	char date[GXCA_DATE_SIZE];
-	int h = 0, m = 0;
-	if (strlen(s) != 16 || s[10] != 'T' || sscanf(s + 11, "%2d:%2d", &h, &m) != 2 || h > 23 || m > 59)
-		return false;
-	memcpy(date, s, 10);
-	date[10] = '\0';
-	if (gxca_calendar_time_of(c->ctx, date, t) != GXCA_OK)
-		return false;
-	*t += h * 3600 + m * 60;
-	return true;
-}
-
 static int parse_app_opts(struct cli *c, int argc, char **argv, struct app_opts *o)
 {
 	static const struct option opts[] = {
@@ -52,7 +38,7 @@ static int parse_app_opts(struct cli *c, int argc, char **argv, struct app_opts 
 		case 'a': o->actor = optarg; break;
 		case 'r': o->reason = optarg; break;
 		case 'k': o->tracking = optarg; break;
-		case 't': if (!parse_at(c, optarg, &o->when)) return cli_usage("--at YYYY-MM-DDTHH:MM (Asia/Shanghai)"); break;
+		case 't': if (!cli_parse_time(c, optarg, false, &o->when)) return cli_usage("--at YYYY-MM-DDTHH:MM (Asia/Shanghai)"); break;
 		case 'c':
 			o->channel = gxca_channel_from_name(optarg);
 			if (!o->channel)

@@ -39,20 +39,6 @@ struct ca_opts {
 
 /* ---- options ------------------------------------------------------------------- */
 
-static bool parse_time(struct cli *c, const char *s, int64_t *t)
-{
-	char date[GXCA_DATE_SIZE];
-	int h = 0, m = 0;
-	if (strlen(s) != 16 || s[10] != 'T' || sscanf(s + 11, "%2d:%2d", &h, &m) != 2 || h > 23 || m > 59)
-		return false;
-	memcpy(date, s, 10);
-	date[10] = '\0';
-	if (gxca_calendar_time_of(c->ctx, date, t) != GXCA_OK)
-		return false;
-	*t += h * 3600 + m * 60;
-	return true;
-}
-
 static int parse_value(struct cli *c, int ch, struct ca_opts *o)
 {
 	switch (ch) {
@@ -86,7 +72,7 @@ static int parse_value(struct cli *c, int ch, struct ca_opts *o)
 		break;
 	case 't':
 	case 'I':
-		if (!parse_time(c, optarg, ch == 't' ? &o->at : &o->incident))
+		if (!cli_parse_time(c, optarg, false, ch == 't' ? &o->at : &o->incident))
 			return cli_usage("times are YYYY-MM-DDTHH:MM (Asia/Shanghai)");
 		break;
 	default: return cli_usage("unknown option (see gxca(1))");

@@ -54,22 +54,6 @@ struct seal_opts {
 
 /* ---- options ------------------------------------------------------------------- */
 
-/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM", Asia/Shanghai. */
-static bool parse_when(struct cli *c, const char *s, int64_t *t)
-{
-	char date[GXCA_DATE_SIZE];
-	int h = 0, m = 0;
-	size_t n = strlen(s);
-	if (n != 10 && (n != 16 || s[10] != 'T' || sscanf(s + 11, "%2d:%2d", &h, &m) != 2 || h > 23 || m > 59))
-		return false;
-	memcpy(date, s, 10);
-	date[10] = '\0';
-	if (gxca_calendar_time_of(c->ctx, date, t) != GXCA_OK)
-		return false;
-	*t += h * 3600 + m * 60;
-	return true;
-}
-
 static bool parse_region(const char *s, uint32_t r[4])
 {
 	unsigned long v[4];
@@ -148,7 +132,7 @@ static int parse_value(struct cli *c, int ch, struct seal_opts *o)
 			return cli_usage("--region takes x,y,w,h in pixels");
 		break;
 	case O_AT:
-		if (!(o->has_at = parse_when(c, optarg, &o->at)))
+		if (!(o->has_at = cli_parse_time(c, optarg, true, &o->at)))
 			return cli_usage("--at takes YYYY-MM-DD or YYYY-MM-DDTHH:MM (Asia/Shanghai)");
 		break;
 	default: return cli_usage("unknown option or missing value (see gxca(1))");
@@ -791,7 +775,7 @@ static int eseal_make(struct cli *c, int argc, char **argv)
 	    !o.out)
 		return cli_usage("%s", usage);
 	int64_t from = 0, to = 0;
-	if (strlen(o.from) != 10 || !parse_when(c, o.from, &from) || strlen(o.to) != 10 || !parse_when(c, o.to, &to))
+	if (strlen(o.from) != 10 || !cli_parse_time(c, o.from, true, &from) || strlen(o.to) != 10 || !cli_parse_time(c, o.to, true, &to))
 		return cli_usage("--from and --to take YYYY-MM-DD (Asia/Shanghai)");
 	to += 86399; /* the whole last day */
 	char idbuf[33];

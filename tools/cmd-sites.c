@@ -10,21 +10,6 @@
 
 #include "cli.h"
 
-/* "YYYY-MM-DDTHH:MM" (Asia/Shanghai) -> Unix time. */
-static bool parse_when(struct cli *c, const char *s, int64_t *t)
-{
-	char date[GXCA_DATE_SIZE];
-	int h, m;
-	if (strlen(s) != 16 || s[10] != 'T' || sscanf(s + 11, "%2d:%2d", &h, &m) != 2 || h > 23 || m > 59)
-		return false;
-	memcpy(date, s, 10);
-	date[10] = '\0';
-	if (gxca_calendar_time_of(c->ctx, date, t) != GXCA_OK)
-		return false;
-	*t += h * 3600 + m * 60;
-	return true;
-}
-
 static int month_of(int64_t t)
 {
 	char d[GXCA_DATE_SIZE];
@@ -45,7 +30,7 @@ int cmd_sites(struct cli *c, int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch == 'o' && parse_when(c, optarg, &when))
+		if (ch == 'o' && cli_parse_time(c, optarg, false, &when))
 			check_open = true;
 		else if (ch == 'n')
 			check_open = true, when = (int64_t)time(NULL);
