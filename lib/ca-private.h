@@ -26,6 +26,8 @@ struct gxca_ca {
 	STACK_OF(X509_EXTENSION) *leaf_ext; /* basicConstraints, EKU, AKI, policies, CRL DP, AIA */
 	X509_EXTENSION *ku_sign, *ku_encipher, *ku_agree;
 	ASN1_OBJECT *oid_org_code, *oid_id_code;
+	bool issuer_copies;       /* the issuer name is rebuilt entry by entry (ca.c) */
+	char *issuer_text;        /* the issuer name as gxca_cert_issuer() gives it */
 	EVP_MD_CTX *sign_tmpl;    /* copied for every signature */
 	struct gxca__spki_decoder *spki_dec;
 	/* Test hook: where serials come from (NULL = the OpenSSL RNG). */
@@ -51,9 +53,14 @@ struct gxca__issue_subject {
 int gxca__ca_issue_subject(gxca_ca *ca, int business, const struct gxca__issue_subject *si,
 			   const char *old_serial, const gxca_issue_options *opts, gxca_cert **out);
 
-/* A parsed request: the key (decoded once, for the checks) and the exact
- * SubjectPublicKeyInfo parts the certificate copies (re-encoding a key
- * through OpenSSL 3's encoders costs more than an ECDSA signature). */
+/* NEW for n holders in one transaction, all or none (gxca_ca_issue_batch). */
+int gxca__ca_issue_batch(gxca_ca *ca, size_t n, const struct gxca__issue_subject *const si[],
+			 const gxca_issue_options *const opts[], gxca_cert *out[]);
+
+/* A parsed request: the key (decoded for the checks; NULL for a bare EC
+ * SubjectPublicKeyInfo, whose point is checked on its curve instead) and
+ * the exact SubjectPublicKeyInfo parts the certificate copies (re-encoding
+ * a key through OpenSSL 3's encoders costs more than an ECDSA signature). */
 struct gxca__request {
 	EVP_PKEY *pub;
 	X509_ALGOR *alg;

@@ -126,7 +126,9 @@ static int build_url_exts(gxca_ca *ca, const struct gxca__ca_policy *p)
 	return GXCA_OK;
 }
 
-/* The constant extensions of every end-entity certificate of this CA. */
+static bool issuer_copies_exactly(const X509 *ca);
+
+/* The constant parts of every end-entity certificate of this CA. */
 static int build_profile(gxca_ca *ca)
 {
 	const struct gxca__ca_policy *p = &ca->ctx->policy->ca;
@@ -140,6 +142,9 @@ static int build_profile(gxca_ca *ca)
 	    !(ca->oid_org_code = OBJ_txt2obj(GXCA__OID_GMT0015_ORG_CODE, 1)) ||
 	    !(ca->oid_id_code = OBJ_txt2obj(GXCA__OID_GMT0015_ID_CODE, 1)))
 		return gxca__fail_ossl(ca->ctx, GXCA_ECRYPTO, "ca", "无法构造证书扩展", "cannot build the extensions");
+	ca->issuer_copies = issuer_copies_exactly(ca->cert);
+	if (!(ca->issuer_text = gxca__name_text(X509_get_subject_name(ca->cert))))
+		return gxca__oom(ca->ctx);
 	if (p->policy_oid && !push_ext(ca->leaf_ext, policies_ext(p->policy_oid)))
 		return gxca__fail_ossl(ca->ctx, GXCA_EPOLICY, "ca.certificate_policy_oid", "证书策略 OID 无效",
 				       "invalid certificate policy OID");
@@ -170,19 +175,18 @@ static int missing(gxca_ctx *ctx, const char *field)
 			   "the application has no %s for the certificate", field, field);
 }
 
-/* ORG: C=CN, ST, L, O, CN = the organisation; PERSON: C=CN, O = affiliation, CN = name. */
-static int subject_name(gxca_ctx *ctx, const struct gxca__issue_subject *si, X509_NAME **out)
+/* ORG: C=CN, ST, L, O, CN = the organisation; PERSON: C=CN, O = affiliation,
+ * CN = name. Written into the certificate's own (empty) name: setting a
+ * built name copies it through DER, a fifth of an ECDSA signature. */
+static int subject_name(gxca_ctx *ctx, const struct gxca__issue_subject *si, X509_NAME *name)
 {
 	bool org = si->applicant == GXCA_APPLICANT_ORG;
 	const char *cn = org ? si->org_name : si->person_name;
 	if (!cn || !*cn)
 		return missing(ctx, org ? "org_name" : "person_name");
-	X509_NAME *name = X509_NAME_new();
-	if (!name || X509_NAME_add_entry_by_NID(name, NID_countryName, V_ASN1_PRINTABLESTRING,
-						(const unsigned char *)"CN", 2, -1, 0) != 1) {
-		X509_NAME_free(name);
+	if (X509_NAME_add_entry_by_NID(name, NID_countryName, V_ASN1_PRINTABLESTRING, (const unsigned char *)"CN", 2,
+				       -1, 0) != 1)
 		return gxca__fail_ossl(ctx, GXCA_ENOMEM, NULL, NULL, NULL);
-	}
 	int rc = GXCA_OK;
 	if (org && !(rc = add_utf8(ctx, name, NID_stateOrProvinceName, "reg_province", si->province, 128)))
 		rc = add_utf8(ctx, name, NID_localityName, "reg_city", si->city, 128);
@@ -191,12 +195,39 @@ static int subject_name(gxca_ctx *ctx, const struct gxca__issue_subject *si, X50
 			      org ? si->org_name : si->affiliation, 64);
 	if (!rc)
 		rc = add_utf8(ctx, name, NID_commonName, org ? "org_name" : "person_name", cn, 64);
-	if (rc) {
-		X509_NAME_free(name);
-		return rc;
+	return rc;
+}
+
+/* The issuing CA's subject, entry by entry, into name (for the same reason). */
+static bool copy_name(X509_NAME *name, const X509_NAME *from)
+{
+	for (int i = 0, prev = -1; i < X509_NAME_entry_count(from); i++) {
+		const X509_NAME_ENTRY *e = X509_NAME_get_entry(from, i);
+		const ASN1_STRING *v = X509_NAME_ENTRY_get_data(e);
+		int set = X509_NAME_ENTRY_set(e);
+		if (X509_NAME_add_entry_by_OBJ(name, X509_NAME_ENTRY_get_object(e), ASN1_STRING_type(v),
+					       ASN1_STRING_get0_data(v), ASN1_STRING_length(v), -1,
+					       set == prev ? -1 : 0) != 1)
+			return false;
+		prev = set;
 	}
-	*out = name;
-	return GXCA_OK;
+	return true;
+}
+
+/* Whether copy_name() rebuilds the CA's subject byte for byte (a non-DER
+ * name from an imported CA certificate would not be: then copy it whole). */
+static bool issuer_copies_exactly(const X509 *ca)
+{
+	X509_NAME *n = X509_NAME_new();
+	unsigned char *a = NULL, *b = NULL;
+	int la = n && copy_name(n, X509_get_subject_name(ca)) ? i2d_X509_NAME(n, &a) : -1;
+	int lb = i2d_X509_NAME(X509_get_subject_name(ca), &b);
+	bool same = la > 0 && la == lb && memcmp(a, b, (size_t)la) == 0;
+	OPENSSL_free(a);
+	OPENSSL_free(b);
+	X509_NAME_free(n);
+	ERR_clear_error();
+	return same;
 }
 
 const char *gxca__ca_holder_of(const struct gxca__issue_subject *si)
@@ -380,19 +411,23 @@ static bool set_validity(X509 *x, int64_t not_before, int64_t not_after)
 	       gxca__asn1_time_set(X509_getm_notAfter(x), not_after);
 }
 
+static bool set_issuer(gxca_ca *ca, X509 *x)
+{
+	return ca->issuer_copies ? copy_name(X509_get_issuer_name(x), X509_get_subject_name(ca->cert))
+				 : X509_set_issuer_name(x, X509_get_subject_name(ca->cert)) == 1;
+}
+
 int gxca__ca_build_leaf(gxca_ca *ca, const struct gxca__issue_subject *si, const struct gxca__request *req,
 			int usage, int64_t not_before, int64_t not_after, X509 **out)
 {
-	X509_NAME *name = NULL;
-	int rc = subject_name(ca->ctx, si, &name);
-	if (rc)
-		return rc;
 	X509 *x = X509_new();
-	if (!x || X509_set_version(x, X509_VERSION_3) != 1 || X509_set_issuer_name(x, X509_get_subject_name(ca->cert)) != 1 ||
-	    X509_set_subject_name(x, name) != 1 || !set_validity(x, not_before, not_after) ||
-	    !set_key(x, req) || !add_exts(x, ca->leaf_ext, key_usage(ca, usage, req->key_alg)) || !add_ski(x))
+	if (!x)
+		return gxca__oom(ca->ctx);
+	int rc = subject_name(ca->ctx, si, X509_get_subject_name(x));
+	if (!rc && (X509_set_version(x, X509_VERSION_3) != 1 || !set_issuer(ca, x) ||
+		    !set_validity(x, not_before, not_after) || !set_key(x, req) ||
+		    !add_exts(x, ca->leaf_ext, key_usage(ca, usage, req->key_alg)) || !add_ski(x)))
 		rc = gxca__fail_ossl(ca->ctx, GXCA_ECRYPTO, "certificate", "无法构造证书", "cannot build the certificate");
-	X509_NAME_free(name);
 	if (!rc)
 		rc = identity_ext(ca, si, x);
 	if (rc) {
@@ -538,6 +573,7 @@ void gxca_ca_free(gxca_ca *ca)
 	X509_EXTENSION_free(ca->ku_agree);
 	ASN1_OBJECT_free(ca->oid_org_code);
 	ASN1_OBJECT_free(ca->oid_id_code);
+	gxca__free(ca->issuer_text);
 	EVP_MD_CTX_free(ca->sign_tmpl); /* holds the key: before a token key releases its token */
 	gxca__spki_decoder_free(ca->spki_dec);
 	gxca_key_free(ca->key);

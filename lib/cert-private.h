@@ -22,7 +22,7 @@ struct gxca_cert {
 	 * NULL: OpenSSL 3.0 decodes keys only when parsing DER, and doing so
 	 * would double the cost of an issuance): use gxca__cert_pubkey(). */
 	X509 *x509;
-	EVP_PKEY *pub; /* the subject key when given at wrap time, else NULL */
+	EVP_PKEY *pub; /* the subject key given at wrap time or decoded by gxca__cert_pubkey(); may be NULL */
 	char *subject, *issuer, *serial;
 	char *field[GXCA__DN_FIELDS]; /* index gxca_dn_field - 1 */
 	char *uscc, *id_number;
@@ -48,9 +48,20 @@ struct gxca_crl {
 /* Wrap x (taking ownership on success, also of nothing on failure: the
  * caller still frees x then). Computes every getter value. */
 int gxca__cert_wrap(gxca_cert **out, gxca_ctx *ctx, X509 *x);
-/* The same with the subject key already decoded (taking a reference). */
-int gxca__cert_wrap_key(gxca_cert **out, gxca_ctx *ctx, X509 *x, EVP_PKEY *pub);
-/* The subject public key (borrowed), NULL if it cannot be decoded. */
+/* What the CA knows of a certificate it has just made, so that wrapping it
+ * need not decode the key nor cache the extensions (each costs more than
+ * an ECDSA signature on OpenSSL 3.0). */
+struct gxca__cert_facts {
+	EVP_PKEY *pub; /* the subject key when decoded, else NULL (a reference is taken) */
+	int key_alg;   /* gxca_key_alg */
+	int usage;     /* gxca_cert_usage */
+	const char *issuer;    /* gxca_cert_issuer() text */
+	const char *uscc, *id_number; /* what the GM/T 0015 extension says, or NULL */
+};
+int gxca__cert_wrap_issued(gxca_cert **out, gxca_ctx *ctx, X509 *x, const struct gxca__cert_facts *f);
+/* The subject public key (borrowed), decoded on first use (so not to be
+ * called on one certificate from two threads at once); NULL if it cannot
+ * be decoded. */
 EVP_PKEY *gxca__cert_pubkey(const gxca_cert *c);
 int gxca__crl_wrap(gxca_crl **out, gxca_ctx *ctx, X509_CRL *crl);
 /* Give an SM2-signed certificate the policy's distinguishing ID. */

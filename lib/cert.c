@@ -271,10 +271,32 @@ void gxca_cert_free(gxca_cert *cert)
 	gxca__free(cert);
 }
 
-static int fill_cert(gxca_cert *c, gxca_ctx *ctx, X509 *x)
+static int fill_identity(gxca_cert *c, gxca_ctx *ctx, X509 *x)
 {
-	if (!(c->subject = gxca__name_text(X509_get_subject_name(x))) ||
-	    !(c->issuer = gxca__name_text(X509_get_issuer_name(x))) ||
+	const ASN1_OCTET_STRING *e;
+	int rc = GXCA_OK;
+	if ((e = find_ext(x, GXCA__OID_GMT0015_ORG_CODE)) &&
+	    (rc = string_value(ctx, ASN1_STRING_get0_data(e), ASN1_STRING_length(e), &c->uscc)))
+		return rc;
+	if ((e = find_ext(x, GXCA__OID_GMT0015_ID_CODE)))
+		rc = id_code_value(ctx, e, &c->id_number);
+	return rc;
+}
+
+static char *dup_or_null(const char *s, bool *oom)
+{
+	char *d = s ? gxca__strdup(s) : NULL;
+	if (s && !d)
+		*oom = true;
+	return d;
+}
+
+/* The getter values: parsed from x, or taken from the facts of an issuance. */
+static int fill_cert(gxca_cert *c, gxca_ctx *ctx, X509 *x, const struct gxca__cert_facts *f)
+{
+	bool oom = false;
+	c->issuer = f && f->issuer ? dup_or_null(f->issuer, &oom) : gxca__name_text(X509_get_issuer_name(x));
+	if (!(c->subject = gxca__name_text(X509_get_subject_name(x))) || !c->issuer || oom ||
 	    !(c->serial = gxca__asn1_int_hex(X509_get0_serialNumber(x))))
 		return gxca__oom(ctx);
 	int rc = GXCA_OK;
@@ -289,37 +311,52 @@ static int fill_cert(gxca_cert *c, gxca_ctx *ctx, X509 *x)
 	if (c->serial[0] == '-')
 		return gxca__fail(ctx, GXCA_ECERT_PARSE, "serial", "证书序列号为负数",
 				  "negative certificate serial number");
-	const ASN1_OCTET_STRING *e;
-	if ((e = find_ext(x, GXCA__OID_GMT0015_ORG_CODE)) &&
-	    (rc = string_value(ctx, ASN1_STRING_get0_data(e), ASN1_STRING_length(e), &c->uscc)))
+	if (f) {
+		c->uscc = dup_or_null(f->uscc, &oom);
+		c->id_number = dup_or_null(f->id_number, &oom);
+		if (oom)
+			return gxca__oom(ctx);
+	} else if ((rc = fill_identity(c, ctx, x))) {
 		return rc;
-	if ((e = find_ext(x, GXCA__OID_GMT0015_ID_CODE)) && (rc = id_code_value(ctx, e, &c->id_number)))
-		return rc;
-	c->key_alg = gxca__pkey_alg(c->pub ? c->pub : X509_get0_pubkey(x));
-	c->usage = usage_of(x);
+	}
+	c->key_alg = f ? f->key_alg : gxca__pkey_alg(X509_get0_pubkey(x));
+	c->usage = f ? f->usage : usage_of(x);
 	ERR_clear_error(); /* lookups of absent extensions leave noise */
 	return gxca__x509_set_sm2_id(ctx, x);
 }
 
 int gxca__cert_wrap(gxca_cert **out, gxca_ctx *ctx, X509 *x)
 {
-	return gxca__cert_wrap_key(out, ctx, x, NULL);
+	return gxca__cert_wrap_issued(out, ctx, x, NULL);
 }
 
 EVP_PKEY *gxca__cert_pubkey(const gxca_cert *c)
 {
-	return c->pub ? c->pub : X509_get0_pubkey(c->x509);
+	if (c->pub)
+		return c->pub;
+	EVP_PKEY *k = X509_get0_pubkey(c->x509);
+	if (k)
+		return k;
+	/* Fresh from issuance: decode the SubjectPublicKeyInfo once and keep it. */
+	ERR_clear_error();
+	unsigned char *der = NULL;
+	int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(c->x509), &der);
+	const unsigned char *p = der;
+	k = n > 0 ? d2i_PUBKEY(NULL, &p, n) : NULL;
+	OPENSSL_free(der);
+	((gxca_cert *)c)->pub = k; /* a cache, invisible to callers */
+	return k;
 }
 
-int gxca__cert_wrap_key(gxca_cert **out, gxca_ctx *ctx, X509 *x, EVP_PKEY *pub)
+int gxca__cert_wrap_issued(gxca_cert **out, gxca_ctx *ctx, X509 *x, const struct gxca__cert_facts *f)
 {
 	gxca_cert *c = gxca__calloc(1, sizeof *c);
 	if (!c)
 		return gxca__oom(ctx);
 	c->ctx = ctx;
-	if (pub && EVP_PKEY_up_ref(pub) == 1)
-		c->pub = pub;
-	int rc = fill_cert(c, ctx, x);
+	if (f && f->pub && EVP_PKEY_up_ref(f->pub) == 1)
+		c->pub = f->pub;
+	int rc = fill_cert(c, ctx, x, f);
 	if (rc) {
 		gxca_cert_free(c); /* x stays the caller's */
 		return rc;

@@ -30,7 +30,10 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#define IO_BUF (64u * 1024u)
+#define IO_BUF (256u * 1024u)
+/* The output buffer gathers the small writes of the CMS header and the
+ * chunk headers; content chunks, larger, then go past it without a copy. */
+#define SMALL_WRITES 4096
 #define PART_MAX (1u << 20) /* a header element (recipient infos...) */
 #define MAX_RECIPIENTS 64
 #define DUMMY_TAG_LEN 16
@@ -205,15 +208,33 @@ static void free_upto(BIO *b, BIO *stop)
 	}
 }
 
-/* Write the chunk already read (n bytes), then the rest of in_fd. */
-static int pump_encrypt(gxca_ctx *ctx, int in_fd, BIO *w, uint8_t *chunk, ssize_t n)
+/* The CMS writer's cipher context and the BIO after the cipher BIO, or false. */
+static bool cipher_stage(BIO *w, EVP_CIPHER_CTX **c, BIO **next)
 {
+	*c = NULL;
+	*next = BIO_next(w);
+	return BIO_method_type(w) == BIO_TYPE_CIPHER && BIO_get_cipher_ctx(w, c) > 0 && *c && *next;
+}
+
+/* Write the chunk already read (n bytes), then the rest of in_fd. The
+ * content is encrypted here with the CMS writer's own cipher context and
+ * written past its cipher BIO, IO_BUF at a time: BIO_f_cipher works in 4 KB
+ * blocks, which costs a third of AES-GCM's speed. The cipher BIO then only
+ * finishes the cipher when flushed (padding, GCM tag). */
+static int pump_encrypt(gxca_ctx *ctx, int in_fd, BIO *w, uint8_t *chunk, ssize_t n, uint8_t *out)
+{
+	EVP_CIPHER_CTX *c;
+	BIO *next;
+	bool direct = cipher_stage(w, &c, &next);
 	for (;;) {
 		if (n < 0)
 			return fail_io(ctx, "in");
 		if (n == 0)
 			return GXCA_OK;
-		if (BIO_write(w, chunk, (int)n) != (int)n)
+		int outl = 0;
+		if (direct && EVP_CipherUpdate(c, out, &outl, chunk, (int)n) != 1)
+			return gxca__fail_ossl(ctx, GXCA_ECRYPTO, NULL, "加密失败", "encryption failed");
+		if (direct ? outl > 0 && BIO_write(next, out, outl) != outl : BIO_write(w, chunk, (int)n) != (int)n)
 			return gxca__fail_ossl(ctx, GXCA_EIO, "out", "写入信封失败", "writing the envelope failed");
 		n = read_full(in_fd, chunk, IO_BUF);
 	}
@@ -233,11 +254,18 @@ static int encrypt_empty(gxca_ctx *ctx, CMS_ContentInfo *cms, BIO *out)
 static int encrypt_stream(gxca_ctx *ctx, CMS_ContentInfo *cms, BIO *buf, int in_fd, uint8_t *chunk, ssize_t n)
 {
 	BIO *w = BIO_new_CMS(buf, cms);
-	int rc = w ? pump_encrypt(ctx, in_fd, w, chunk, n)
+	uint8_t *out = gxca__malloc(IO_BUF + EVP_MAX_BLOCK_LENGTH);
+	if (!out) {
+		free_upto(w, buf);
+		return gxca__oom(ctx);
+	}
+	int rc = w ? pump_encrypt(ctx, in_fd, w, chunk, n, out)
 		   : gxca__fail_ossl(ctx, GXCA_ECRYPTO, NULL, "无法构造数字信封", "cannot set up the envelope");
 	if (!rc && BIO_flush(w) <= 0) /* writes the trailer (and the GCM tag) */
 		rc = gxca__fail_ossl(ctx, GXCA_EIO, "out", "写入信封失败", "writing the envelope failed");
 	free_upto(w, buf);
+	OPENSSL_cleanse(out, IO_BUF + EVP_MAX_BLOCK_LENGTH);
+	gxca__free(out);
 	return rc;
 }
 
@@ -257,7 +285,7 @@ int gxca_envelope_encrypt_fd(gxca_envelope *e, int in_fd, int out_fd)
 	int rc = GXCA_OK;
 	BIO *fout = BIO_new_fd(out_fd, BIO_NOCLOSE), *buf = BIO_new(BIO_f_buffer());
 	CMS_ContentInfo *cms = NULL;
-	if (!fout || !buf || BIO_set_write_buffer_size(buf, IO_BUF) <= 0)
+	if (!fout || !buf || BIO_set_write_buffer_size(buf, SMALL_WRITES) <= 0)
 		rc = gxca__fail_ossl(ctx, GXCA_ENOMEM, NULL, NULL, NULL);
 	else
 		BIO_push(buf, fout);
@@ -527,7 +555,7 @@ static CMS_ContentInfo *detached_cms(struct head *h, bool *oom)
 	return cms;
 }
 
-/* ---- decryption: the content source BIO --------------------------------------------- */
+/* ---- decryption: the content ------------------------------------------------------------ */
 
 struct dec {
 	gxca_ctx *ctx;
@@ -609,39 +637,6 @@ static bool read_trailer(struct dec *d)
 	return true;
 }
 
-static int src_read(BIO *b, char *out, int outl)
-{
-	struct dec *d = BIO_get_data(b);
-	if (d->err)
-		return -1;
-	while (!d->done && d->left == 0)
-		if (!next_chunk(d))
-			return dec_fail(d);
-	if (d->done) {
-		if (d->cipher && !read_trailer(d))
-			return dec_fail(d);
-		d->cipher = NULL; /* the trailer is read once */
-		return 0;
-	}
-	size_t n = d->left < (size_t)outl ? d->left : (size_t)outl;
-	if (!rd_copy(&d->r, (uint8_t *)out, n))
-		return dec_fail(d);
-	d->left -= n;
-	return (int)n;
-}
-
-static long src_ctrl(BIO *b, int cmd, long num, void *ptr)
-{
-	(void)b, (void)num, (void)ptr;
-	return cmd == BIO_CTRL_FLUSH ? 1 : 0;
-}
-
-static int src_create(BIO *b)
-{
-	BIO_set_init(b, 1);
-	return 1;
-}
-
 /* Set up the content reading from the [0] header read by read_head(). */
 static bool content_init(struct dec *d)
 {
@@ -684,26 +679,56 @@ static int key_from_cms(gxca_ctx *ctx, CMS_ContentInfo *cms, EVP_PKEY *pkey, X50
 			       "cannot recover the content key with this key (key and certificate do not match?)");
 }
 
-/* Stream the content through the cipher into out_fd. */
-static int pump_decrypt(struct dec *d, BIO *cipher, int out_fd, uint8_t *chunk)
+static int damaged(struct dec *d)
 {
-	for (;;) {
-		int n = BIO_read(cipher, chunk, (int)IO_BUF);
-		if (n <= 0)
-			break;
-		if (!write_full(out_fd, chunk, (size_t)n))
-			return fail_io(d->ctx, "out");
-	}
+	dec_fail(d);
 	if (d->err == GXCA_EIO)
 		return fail_io(d->ctx, "in");
-	if (d->err || !d->done)
-		return gxca__fail(d->ctx, GXCA_EENVELOPE_FORMAT, "in", "信封文件结构损坏或被截断",
-				  "the envelope is damaged or truncated");
-	if (BIO_get_cipher_status(cipher) != 1) {
-		ERR_clear_error();
-		return gxca__fail(d->ctx, GXCA_EENVELOPE_INTEGRITY, "in", "解密校验失败：文件已损坏或被篡改",
-				  "decryption check failed: the file is damaged or was altered");
+	return gxca__fail(d->ctx, GXCA_EENVELOPE_FORMAT, "in", "信封文件结构损坏或被截断",
+			  "the envelope is damaged or truncated");
+}
+
+static int not_authentic(gxca_ctx *ctx)
+{
+	ERR_clear_error();
+	return gxca__fail(ctx, GXCA_EENVELOPE_INTEGRITY, "in", "解密校验失败：文件已损坏或被篡改",
+			  "decryption check failed: the file is damaged or was altered");
+}
+
+/* Decrypt the content into out_fd with the cipher context of the cipher BIO
+ * of CMS_dataInit, straight from the read buffer, up to IO_BUF at a time:
+ * reading through BIO_f_cipher goes 4 KB at a time through two more copies,
+ * a quarter of AES-GCM's speed. Then the trailer (the GCM tag) and the
+ * final block, whose check tells a damaged or altered file. */
+static int pump_decrypt(struct dec *d, int out_fd, uint8_t *out)
+{
+	EVP_CIPHER_CTX *c = NULL;
+	if (BIO_get_cipher_ctx(d->cipher, &c) <= 0 || !c)
+		return gxca__fail_ossl(d->ctx, GXCA_ECRYPTO, "in", "无法初始化解密", "cannot start the decryption");
+	int outl = 0;
+	for (;;) {
+		while (!d->done && d->left == 0)
+			if (!next_chunk(d))
+				return damaged(d);
+		if (d->done)
+			break;
+		size_t have = rd_avail(&d->r, 1);
+		if (!have)
+			return damaged(d);
+		size_t k = have < d->left ? have : d->left;
+		if (EVP_CipherUpdate(c, out, &outl, d->r.buf + d->r.pos, (int)k) != 1)
+			return not_authentic(d->ctx);
+		d->r.pos += k;
+		d->left -= k;
+		if (outl > 0 && !write_full(out_fd, out, (size_t)outl))
+			return fail_io(d->ctx, "out");
 	}
+	if (!read_trailer(d))
+		return damaged(d);
+	if (EVP_CipherFinal_ex(c, out, &outl) != 1)
+		return not_authentic(d->ctx);
+	if (outl > 0 && !write_full(out_fd, out, (size_t)outl))
+		return fail_io(d->ctx, "out");
 	return GXCA_OK;
 }
 
@@ -729,29 +754,24 @@ static int decrypt_stream(struct dec *d, const gxca_key *key, X509 *cert, int ou
 		return gxca__fail_ossl(ctx, GXCA_EENVELOPE_FORMAT, "in", "数字信封头部无法解析",
 				       "the envelope header cannot be parsed");
 	int rc = key_from_cms(ctx, cms, key->pkey, cert);
-	BIO_METHOD *meth = rc ? NULL : BIO_meth_new(BIO_TYPE_SOURCE_SINK | BIO_get_new_index(), "gxca-envelope");
-	BIO *src = NULL, *cipher = NULL;
-	uint8_t *chunk = rc ? NULL : gxca__malloc(IO_BUF);
-	if (!rc && (!meth || !chunk || !BIO_meth_set_read(meth, src_read) || !BIO_meth_set_ctrl(meth, src_ctrl) ||
-		    !BIO_meth_set_create(meth, src_create) || !(src = BIO_new(meth))))
+	/* CMS_dataInit wants a content BIO; the content is fed to its cipher here. */
+	BIO *src = rc ? NULL : BIO_new(BIO_s_null()), *cipher = NULL;
+	uint8_t *chunk = rc ? NULL : gxca__malloc(IO_BUF + EVP_MAX_BLOCK_LENGTH);
+	if (!rc && (!src || !chunk))
 		rc = gxca__fail_ossl(ctx, GXCA_ENOMEM, NULL, NULL, NULL);
-	if (!rc) {
-		BIO_set_data(src, d);
-		if (!(cipher = CMS_dataInit(cms, src)))
-			rc = gxca__fail_ossl(ctx, GXCA_ECRYPTO, "in", "无法初始化解密", "cannot start the decryption");
-	}
+	if (!rc && !(cipher = CMS_dataInit(cms, src)))
+		rc = gxca__fail_ossl(ctx, GXCA_ECRYPTO, "in", "无法初始化解密", "cannot start the decryption");
 	if (!rc) {
 		d->cipher = cipher;
-		rc = pump_decrypt(d, cipher, out_fd, chunk);
+		rc = pump_decrypt(d, out_fd, chunk);
 	}
 	if (cipher) {
 		BIO_pop(cipher);
 		BIO_free(cipher);
 	}
 	BIO_free(src);
-	BIO_meth_free(meth);
 	if (chunk)
-		OPENSSL_cleanse(chunk, IO_BUF);
+		OPENSSL_cleanse(chunk, IO_BUF + EVP_MAX_BLOCK_LENGTH);
 	gxca__free(chunk);
 	CMS_ContentInfo_free(cms);
 	return rc;

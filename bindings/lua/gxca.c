@@ -1811,6 +1811,45 @@ static int ca_renew(lua_State *L) { return ca_issue_with(L, 1, gxca_ca_renew); }
 static int ca_reissue(lua_State *L) { return ca_issue_with(L, 1, gxca_ca_reissue); }
 static int ca_change(lua_State *L) { return ca_issue_with(L, 1, gxca_ca_change); }
 
+/* ca:issue_batch({{app = a, request = r, <issue options>}, ...}) -> {cert, ...}:
+ * NEW for every request in one transaction, all or none. */
+static int ca_issue_batch(lua_State *L)
+{
+	gxca_ca *ca = CA(L);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lua_Integer n = luaL_len(L, 2);
+	luaL_argcheck(L, n >= 1 && n <= GXCA_CA_BATCH_MAX, 2, "1 to 1024 requests");
+	luaL_checkstack(L, (int)n * 8 + 8, "issue_batch");
+	size_t k = (size_t)n;
+	const gxca_application **apps = lua_newuserdatauv(L, k * sizeof *apps, 0);
+	gxca_issue_options *opts = lua_newuserdatauv(L, k * sizeof *opts, 0);
+	const gxca_issue_options **op = lua_newuserdatauv(L, k * sizeof *op, 0);
+	gxca_cert **certs = lua_newuserdatauv(L, k * sizeof *certs, 0);
+	void ***slots = lua_newuserdatauv(L, k * sizeof *slots, 0);
+	for (size_t i = 0; i < k; i++) {
+		lua_geti(L, 2, (lua_Integer)i + 1);
+		int item = lua_gettop(L);
+		luaL_checktype(L, item, LUA_TTABLE);
+		lua_getfield(L, item, "app");
+		apps[i] = check_obj(L, lua_gettop(L), MT_APP);
+		check_issue_options(L, item, &opts[i]); /* its values stay on the stack */
+		op[i] = &opts[i];
+	}
+	gxca_ctx *ctx = push_ctx_of(L, 1);
+	int ctx_idx = lua_gettop(L);
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < k; i++) { /* made first: nothing can fail after the call */
+		slots[i] = new_child(L, ctx_idx, MT_CERT);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	int rc = gxca_ca_issue_batch(ca, k, apps, op, certs);
+	if (rc)
+		return fail(L, ctx, rc);
+	for (size_t i = 0; i < k; i++)
+		*slots[i] = certs[i];
+	return 1;
+}
+
 static int ca_unlock(lua_State *L)
 {
 	gxca_ca *ca = CA(L);
@@ -1943,6 +1982,7 @@ static int ca_overdue(lua_State *L)
 static const luaL_Reg ca_methods[] = {
 	{"chain", ca_chain},
 	{"issue", ca_issue},
+	{"issue_batch", ca_issue_batch},
 	{"renew", ca_renew},
 	{"reissue", ca_reissue},
 	{"change", ca_change},

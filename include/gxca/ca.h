@@ -127,6 +127,23 @@ GXCA_API int gxca_ca_chain(const gxca_ca *ca, gxca_cert ***out, size_t *n) GXCA_
  */
 GXCA_API int gxca_ca_issue(gxca_ca *ca, const gxca_application *app,
 			   const gxca_issue_options *opts, gxca_cert **out) GXCA_WARN_UNUSED;
+/** The most requests one gxca_ca_issue_batch() takes. */
+#define GXCA_CA_BATCH_MAX 1024
+
+/**
+ * NEW for n requests in one registry transaction: all are issued or none.
+ * apps[i] and opts[i] are as for gxca_ca_issue(); one application may come
+ * several times (its tokens; the holder's first becomes the master, as in
+ * n calls). out[i] receives certificate i; all are NULL on failure. One
+ * commit for the batch is what makes it faster than n calls, and the
+ * certificates reach the caller only after it: a crash leaves all or none
+ * in the registry. The registry stays locked for writing while the batch
+ * is signed. The error field names the request ("requests[i].<field>").
+ * Errors: those of gxca_ca_issue(); GXCA_ETOOBIG for n > GXCA_CA_BATCH_MAX.
+ * Since 1.1.
+ */
+GXCA_API int gxca_ca_issue_batch(gxca_ca *ca, size_t n, const gxca_application *const apps[],
+				 const gxca_issue_options *const opts[], gxca_cert *out[]) GXCA_WARN_UNUSED;
 /**
  * RENEW old_serial: a new certificate with the same subject for the years of
  * the RENEW line, valid from the acceptance date; when accepted before the

@@ -46,6 +46,24 @@ def test_issue_and_verify(pki):
     assert e.value.name == "GXCA_ENOTFOUND"
 
 
+def test_issue_batch(pki):
+    """Two tokens of one application in one transaction (the second is not
+    the master); a batch with a bad request writes nothing."""
+    ctx, ca, app, t0 = pki
+    fresh = paid(make_org(ctx), t0 - 600)
+    keys = [gxca.Key.generate(ctx, alg) for alg in ("SM2", "EC_P256")]
+    with pytest.raises(gxca.CAError) as e:
+        ca.issue_batch([(fresh, keys[0].public_der()), (fresh, b"junk", {"now": t0})])
+    assert e.value.name == "GXCA_ECA_REQUEST" and e.value.field == "requests[1].request"
+    certs = ca.issue_batch([(fresh, k.public_der(), {"now": t0 + 60, "token_serial": "TK%d" % i})
+                            for i, k in enumerate(keys)])
+    assert [c.key_algorithm for c in certs] == ["SM2", "EC_P256"]
+    recs = [ca.status(c.serial) for c in certs]
+    assert not recs[1].is_master and recs[0].holder == recs[1].holder
+    assert [r.token_serial for r in recs] == ["TK0", "TK1"]
+    assert len(ca.list(fresh.id)) == 2
+
+
 def test_issue_refuses_unpaid(pki):
     ctx, ca, _, t0 = pki
     person = make_person(ctx)

@@ -257,6 +257,102 @@ START_TEST(test_bad_requests)
 }
 END_TEST
 
+/* Bare EC keys are checked on their curve without being decoded: a point
+ * off the curve is refused, compressed points are accepted. */
+START_TEST(test_ec_points)
+{
+	gxca_issue_options o;
+	gxca_cert *c = NULL;
+	static const int algs[] = {GXCA_KEY_SM2, GXCA_KEY_EC_P256};
+	for (size_t a = 0; a < 2; a++) {
+		int alg = algs[a];
+		tu_opts(&o, alg);
+		uint8_t *spki = (uint8_t *)o.request;
+		spki[o.request_len - 1] ^= 0x01; /* y + 1: not on the curve */
+		ck_assert_int_eq(gxca_ca_issue(ca, org, &o, &c), GXCA_ECA_REQUEST);
+		ck_assert_str_eq(gxca_error_field(gxca_ctx_last_error(ctx)), "request");
+		spki[o.request_len - 1] ^= 0x01;
+		spki[o.request_len - 65] = 0x05; /* not a point encoding */
+		ck_assert_int_eq(gxca_ca_issue(ca, org, &o, &c), GXCA_ECA_REQUEST);
+		tu_opts_free(&o);
+	}
+	ck_assert_ptr_null(c);
+	/* compressed */
+	EVP_PKEY *k = tu_keygen(GXCA_KEY_EC_P256);
+	ck_assert_int_eq(EVP_PKEY_set_utf8_string_param(k, "point-format", "compressed"), 1);
+	ck_assert_int_eq(gxca_issue_options_init(&o, GXCA_ISSUE_OPTIONS_VERSION), GXCA_OK);
+	o.request = tu_spki(k, &o.request_len);
+	ck_assert_uint_eq(o.request_len, 59);
+	ck_assert_int_eq(gxca_ca_issue(ca, org, &o, &c), GXCA_OK);
+	ck_assert_int_eq(gxca_cert_key_algorithm(c), GXCA_KEY_EC_P256);
+	uint8_t *pub = NULL;
+	size_t pub_len = 0;
+	ck_assert_int_eq(gxca_cert_public_der(c, &pub, &pub_len), GXCA_OK);
+	ck_assert_mem_eq(pub, o.request, o.request_len); /* copied as is */
+	gxca_free(pub);
+	gxca_cert_free(c);
+	tu_opts_free(&o);
+	EVP_PKEY_free(k);
+	ck_assert_uint_eq(tu_count(ca, NULL), 1);
+}
+END_TEST
+
+/* gxca_ca_issue_batch: all or none, the master first, errors naming the request. */
+START_TEST(test_batch)
+{
+	gxca_issue_options o[3];
+	const gxca_issue_options *op[3] = {&o[0], &o[1], &o[2]};
+	const gxca_application *apps[3] = {org, org, org};
+	gxca_cert *out[3] = {NULL, NULL, NULL};
+	for (int i = 0; i < 3; i++)
+		tu_opts(&o[i], i == 1 ? GXCA_KEY_EC_P256 : GXCA_KEY_SM2);
+	/* the NEW line is for 2 tokens: a third is refused, and nothing is written */
+	ck_assert_int_eq(gxca_ca_issue_batch(ca, 3, apps, op, out), GXCA_ECA_BUSINESS);
+	ck_assert_str_eq(gxca_error_field(gxca_ctx_last_error(ctx)), "requests[2].count");
+	ck_assert_ptr_null(out[0]);
+	ck_assert_uint_eq(tu_count(ca, NULL), 0);
+	/* a bad request in the middle: the same */
+	const uint8_t *keep = o[1].request;
+	size_t keep_len = o[1].request_len;
+	o[1].request = (const uint8_t *)"junk";
+	o[1].request_len = 4;
+	ck_assert_int_eq(gxca_ca_issue_batch(ca, 2, apps, op, out), GXCA_ECA_REQUEST);
+	ck_assert_str_eq(gxca_error_field(gxca_ctx_last_error(ctx)), "requests[1].request");
+	o[1].request = keep;
+	o[1].request_len = keep_len;
+	ck_assert_uint_eq(tu_count(ca, NULL), 0);
+	/* bad arguments */
+	ck_assert_int_eq(gxca_ca_issue_batch(ca, 0, apps, op, out), GXCA_EINVAL);
+	ck_assert_int_eq(gxca_ca_issue_batch(ca, GXCA_CA_BATCH_MAX + 1, apps, op, out), GXCA_ETOOBIG);
+	ck_assert_int_eq(gxca_ca_issue_batch(ca, 2, NULL, op, out), GXCA_EINVAL);
+	ck_assert_int_eq(gxca_ca_issue_batch(NULL, 2, apps, op, out), GXCA_EINVAL);
+	apps[1] = NULL;
+	ck_assert_int_eq(gxca_ca_issue_batch(ca, 2, apps, op, out), GXCA_EINVAL);
+	apps[1] = org;
+	/* two tokens at once: the first is the master */
+	ck_assert_int_eq(gxca_ca_issue_batch(ca, 2, apps, op, out), GXCA_OK);
+	gxca_cert **chain = NULL;
+	size_t n = 0;
+	ck_assert_int_eq(gxca_ca_chain(ca, &chain, &n), GXCA_OK);
+	for (int i = 0; i < 2; i++) {
+		gxca_ca_record *r = NULL;
+		ck_assert_int_eq(gxca_ca_status(ca, gxca_cert_serial(out[i]), &r), GXCA_OK);
+		ck_assert_int_eq(gxca_ca_record_is_master(r), i == 0);
+		gxca_ca_record_free(r);
+		ck_assert_int_eq(gxca_cert_key_algorithm(out[i]), i == 0 ? GXCA_KEY_SM2 : GXCA_KEY_EC_P256);
+		ck_assert_int_eq(gxca_cert_usage(out[i]), GXCA_CERT_SIGN);
+		ck_assert_str_eq(gxca_cert_uscc(out[i]), ORG_USCC);
+		ck_assert_str_eq(gxca_cert_issuer(out[i]), gxca_cert_subject(chain[0]));
+		ck_assert_int_eq(gxca_cert_verify(out[i], (const gxca_cert *const *)chain, n, NULL, 0, NULL, NULL), GXCA_OK);
+		gxca_cert_free(out[i]);
+	}
+	gxca_cert_chain_free(chain, n);
+	ck_assert_uint_eq(tu_count(ca, NULL), 2);
+	for (int i = 0; i < 3; i++)
+		tu_opts_free(&o[i]);
+}
+END_TEST
+
 /* Requests made by the openssl command line (fuzz seeds): SM2 with -sigopt distid, P-256 PEM. */
 START_TEST(test_openssl_made_requests)
 {
@@ -957,6 +1053,8 @@ static Suite *ca_suite(void)
 	tcase_add_test(tc, test_master_secondary_and_usage);
 	tcase_add_test(tc, test_wrong_state);
 	tcase_add_test(tc, test_bad_requests);
+	tcase_add_test(tc, test_ec_points);
+	tcase_add_test(tc, test_batch);
 	tcase_add_test(tc, test_openssl_made_requests);
 	tcase_add_test(tc, test_policy_key_algorithms);
 	tcase_add_test(tc, test_serial_collision);

@@ -141,7 +141,8 @@ START_TEST(test_software_round_trip)
 	gxca_key *rsa = soft_recipient(ctx, GXCA_KEY_RSA2048, 11, &c1, &l1);
 	gxca_key *ec = soft_recipient(ctx, GXCA_KEY_EC_P256, 12, &c2, &l2);
 	gxca_key *other = soft_recipient(ctx, GXCA_KEY_EC_P256, 13, &c3, &l3);
-	const size_t sizes[] = {0, 1, 100000};
+	/* across the 256 KB read and write pieces: exactly one, and several with a tail */
+	const size_t sizes[] = {0, 1, 100000, 262144, 600001};
 	for (int cipher = 1; cipher <= 3; cipher++)
 		for (size_t s = 0; s < N_ELEM(sizes); s++) {
 			make_plain(path_of("plain"), sizes[s]);
@@ -231,7 +232,7 @@ START_TEST(test_openssl_interop)
 	gxca_key *k = soft_recipient(ctx, GXCA_KEY_RSA2048, 15, &c, &l);
 	ck_assert_int_eq(gxca_key_save_pem(k, path_of("k.pem"), NULL), GXCA_OK);
 	write_file(path_of("c.der"), c, l);
-	make_plain(path_of("plain"), 70000);
+	make_plain(path_of("plain"), 600001); /* several chunks each way */
 	char cmd[2048];
 	for (int cipher = 1; cipher <= 3; cipher++) {
 		gxca_envelope *e = NULL;

@@ -3,7 +3,8 @@
  * corrupt / foreign / newer / read-only stores, and the two promises of
  * issue 3:
  *   - crash safety: a child issuing in a loop is killed with SIGKILL at
- *     random moments, many times; afterwards every certificate it handed out
+ *     random moments, many times (every other round issuing in batches of
+ *     8); afterwards every certificate it handed out
  *     has its row, every row holds a certificate with its serial, no serial
  *     is duplicated, and the file passes integrity_check;
  *   - concurrency: threads (each with its own ctx and CA) and processes
@@ -119,8 +120,31 @@ static bool has_serial(sqlite3 *db, const char *serial)
 
 /* ---- kill -9 ------------------------------------------------------------------------ */
 
-/* The child: issue forever, reporting each certificate it was handed. */
-static void crash_child(int fd)
+/* Issue one batch of KILL_BATCH and write the serials handed out. */
+#define KILL_BATCH 8
+static bool issue_batch_report(gxca_ca *ca, const gxca_issue_options *o, int fd)
+{
+	const struct gxca__issue_subject *si[KILL_BATCH];
+	const gxca_issue_options *opts[KILL_BATCH];
+	gxca_cert *out[KILL_BATCH];
+	for (int i = 0; i < KILL_BATCH; i++) {
+		si[i] = &loop_subject;
+		opts[i] = o;
+	}
+	if (gxca__ca_issue_batch(ca, KILL_BATCH, si, opts, out) != GXCA_OK)
+		return false;
+	char lines[KILL_BATCH * 80];
+	size_t n = 0;
+	for (int i = 0; i < KILL_BATCH; i++) {
+		n += (size_t)snprintf(lines + n, sizeof lines - n, "%s\n", gxca_cert_serial(out[i]));
+		gxca_cert_free(out[i]);
+	}
+	return write(fd, lines, n) == (ssize_t)n;
+}
+
+/* The child: issue forever, one by one or in batches, reporting each
+ * certificate it was handed. */
+static void crash_child(int fd, bool batches)
 {
 	gxca_ctx *ctx = NULL;
 	if (gxca_ctx_new(&ctx) != GXCA_OK)
@@ -133,6 +157,11 @@ static void crash_child(int fd)
 	if (write(fd, "R\n", 2) != 2)
 		_exit(5);
 	for (;;) {
+		if (batches) {
+			if (!issue_batch_report(ca, &o, fd))
+				_exit(8);
+			continue;
+		}
 		gxca_cert *c = NULL;
 		if (issue_one(ca, &o, &c) != GXCA_OK)
 			_exit(6);
@@ -188,7 +217,7 @@ START_TEST(test_kill9)
 		ck_assert_int_ge(pid, 0);
 		if (pid == 0) {
 			close(p[0]);
-			crash_child(p[1]);
+			crash_child(p[1], round % 2 == 1); /* every other round in batches */
 		}
 		close(p[1]);
 		wait_ready(p[0]);

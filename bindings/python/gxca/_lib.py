@@ -368,6 +368,7 @@ SIGNATURES.update({
     "gxca_ca_free": (None, [CAP]),
     "gxca_ca_chain": (i, [CAP, POINTER(pcert), psz]),
     "gxca_ca_issue": (i, [CAP, ApplicationP, ca_opts, out(CertP)]),
+    "gxca_ca_issue_batch": (i, [CAP, sz, POINTER(ApplicationP), POINTER(ca_opts), pcert]),
     "gxca_ca_renew": (i, [CAP, ApplicationP, s, ca_opts, out(CertP)]),
     "gxca_ca_reissue": (i, [CAP, ApplicationP, s, ca_opts, out(CertP)]),
     "gxca_ca_change": (i, [CAP, ApplicationP, s, ca_opts, out(CertP)]),

@@ -1,11 +1,11 @@
 # gxca/pki.py — certificates, CRLs and the certification authority.
 
 from collections import namedtuple
-from ctypes import POINTER, byref, c_char_p, c_int, c_int64, c_size_t, c_void_p
+from ctypes import POINTER, byref, c_char_p, c_int, c_int64, c_size_t, c_void_p, pointer
 
 from . import errors
 from .core import Handle, enum_in, enum_out
-from ._lib import (CAP, CertP, CrlP, IssueOptions, RecordP, RecordsP, lib, bytes_in,
+from ._lib import (CAP, ApplicationP, CertP, CrlP, IssueOptions, RecordP, RecordsP, lib, bytes_in,
                    opt_text_in, take_bytes, text_in, text_out)
 
 # Mirrors of header enumerations the library gives no names for.
@@ -320,6 +320,20 @@ class CA(Handle):
         """NEW: a certificate for a request (CSR or SubjectPublicKeyInfo,
         DER or PEM). Options: usage, token_serial, accepted_at, now."""
         return self._issue(lib.gxca_ca_issue, app, request=request, **options)
+
+    def issue_batch(self, requests):
+        """NEW for several requests in one registry transaction, all or
+        none: requests is a list of (app, request) or (app, request,
+        {options}); returns the certificates in order. One application may
+        come once per token (its first becomes the master)."""
+        items = [r if len(r) == 3 else (r[0], r[1], {}) for r in requests]
+        n = len(items)
+        opts = [self._options(request=req, **o) for _, req, o in items]
+        apps = (ApplicationP * n)(*[app._p for app, _, _ in items])
+        optp = (POINTER(IssueOptions) * n)(*[pointer(o) for o in opts])
+        out = (CertP * n)()
+        self._check(lib.gxca_ca_issue_batch(self._p, n, apps, optp, out))
+        return [Cert(self._ctx, out[i]) for i in range(n)]
 
     def renew(self, app, old_serial, request, **options):
         return self._issue(lib.gxca_ca_renew, app, text_in(old_serial, "old_serial"),
