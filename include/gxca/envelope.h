@@ -21,7 +21,12 @@
  * success; the _fd calls cannot take back what they wrote: on failure the
  * caller must discard the output.
  *
- * Threads: an envelope belongs to the thread of its context.
+ * Threads: an envelope belongs to the thread of its context. When the input
+ * is a regular file of 1 MB or more, encryption and decryption read it
+ * ahead in a second thread of their own (joined before they return), so
+ * that copying the file out of the page cache overlaps the cipher; the
+ * input descriptor's offset then ends past what was used. Pipes and other
+ * descriptors are read by the calling thread only.
  * @since 1.0
  */
 #ifndef GXCA_ENVELOPE_H

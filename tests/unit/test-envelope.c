@@ -141,8 +141,9 @@ START_TEST(test_software_round_trip)
 	gxca_key *rsa = soft_recipient(ctx, GXCA_KEY_RSA2048, 11, &c1, &l1);
 	gxca_key *ec = soft_recipient(ctx, GXCA_KEY_EC_P256, 12, &c2, &l2);
 	gxca_key *other = soft_recipient(ctx, GXCA_KEY_EC_P256, 13, &c3, &l3);
-	/* across the 256 KB read and write pieces: exactly one, and several with a tail */
-	const size_t sizes[] = {0, 1, 100000, 262144, 600001};
+	/* across the 256 KB read and write pieces: exactly one, several with a
+	 * tail, and enough to be read ahead by a second thread */
+	const size_t sizes[] = {0, 1, 100000, 262144, 600001, 1500007};
 	for (int cipher = 1; cipher <= 3; cipher++)
 		for (size_t s = 0; s < N_ELEM(sizes); s++) {
 			make_plain(path_of("plain"), sizes[s]);
@@ -185,8 +186,11 @@ START_TEST(test_tamper)
 	uint8_t *c;
 	size_t l;
 	gxca_key *k = soft_recipient(ctx, GXCA_KEY_EC_P256, 14, &c, &l);
-	make_plain(path_of("plain"), 50000);
-	for (int cipher = 1; cipher <= 2; cipher++) {
+	/* small, and large enough to be read ahead by a second thread (> 1 MB) */
+	static const size_t sizes[] = {50000, 2500001};
+	for (int run = 0; run < 4; run++) {
+		int cipher = 1 + run % 2;
+		make_plain(path_of("plain"), sizes[run / 2]);
 		gxca_envelope *e = NULL;
 		ck_assert_int_eq(gxca_envelope_new(&e, ctx), GXCA_OK);
 		ck_assert_int_eq(gxca_envelope_set_cipher(e, cipher), GXCA_OK);
