@@ -26,8 +26,8 @@ bench_bench_eseal_LDADD = lib/libgxca.la $(OPENSSL_LIBS)
 # bench_ca: certificates issued and committed per second beside the raw signature rate (prints, never asserts).
 noinst_PROGRAMS += bench/bench_ca
 bench_bench_ca_SOURCES = bench/bench_ca.c bench/bench.h
-bench_bench_ca_CPPFLAGS = $(AM_CPPFLAGS) -DGXCA_BUILDING $(OPENSSL_CFLAGS)
-bench_bench_ca_LDADD = lib/libgxca-core.la $(OPENSSL_LIBS)
+bench_bench_ca_CPPFLAGS = $(AM_CPPFLAGS) -DGXCA_BUILDING $(OPENSSL_CFLAGS) $(SQLITE_CFLAGS)
+bench_bench_ca_LDADD = lib/libgxca-core.la $(OPENSSL_LIBS) $(SQLITE_LIBS)
 
 # bench_token: token signatures beside libp11 directly, envelope MB/s beside the raw
 # cipher, peak memory of a 1 GB envelope (prints, never asserts; needs SoftHSM2).

@@ -78,6 +78,7 @@ void gxca__spki_decoder_free(struct gxca__spki_decoder *d)
 void gxca__request_clear(struct gxca__request *r)
 {
 	EVP_PKEY_free(r->pub);
+	OPENSSL_free(r->spki);
 	X509_ALGOR_free(r->alg);
 	ASN1_BIT_STRING_free(r->bits);
 	memset(r, 0, sizeof *r);
@@ -148,6 +149,9 @@ static int from_spki(gxca_ctx *ctx, struct gxca__spki_decoder *dec, const unsign
 {
 	if (!spki_parts(der, (long)len, r))
 		return request_error(ctx);
+	if (!r->spki && !(r->spki = OPENSSL_memdup(der, len)))
+		return gxca__fail_ossl(ctx, GXCA_ENOMEM, NULL, NULL, NULL);
+	r->spki_len = len;
 	int alg = dec ? ec_spki_alg(dec, r) : -1;
 	if (alg > 0)
 		r->key_alg = alg;
@@ -173,14 +177,11 @@ static int from_csr(gxca_ctx *ctx, X509_REQ *req, struct gxca__request *r)
 	if (X509_REQ_verify(req, r->pub) != 1)
 		return gxca__fail_ossl(ctx, GXCA_ECA_REQUEST_SIGNATURE, "request", "证书请求的签名验证失败",
 				       "the signature of the certificate request does not verify");
-	const unsigned char *pk = NULL;
-	int pklen = 0;
-	X509_ALGOR *pa = NULL;
-	if (X509_PUBKEY_get0_param(NULL, &pk, &pklen, &pa, X509_REQ_get_X509_PUBKEY(req)) != 1 ||
-	    !(r->alg = X509_ALGOR_dup(pa)) || !(r->bits = ASN1_BIT_STRING_new()) ||
-	    ASN1_BIT_STRING_set(r->bits, (unsigned char *)pk, pklen) != 1)
+	int n = i2d_X509_PUBKEY(X509_REQ_get_X509_PUBKEY(req), &r->spki);
+	if (n <= 0)
 		return gxca__fail_ossl(ctx, GXCA_ENOMEM, NULL, NULL, NULL);
-	return GXCA_OK;
+	r->spki_len = (size_t)n;
+	return spki_parts(r->spki, n, r) ? GXCA_OK : request_error(ctx);
 }
 
 static int from_pem(gxca_ctx *ctx, const uint8_t *data, size_t len, struct gxca__request *r)
@@ -340,20 +341,12 @@ static int validity(struct job *j, const struct gxca__cert_row *old, int64_t *nb
 	return GXCA_OK;
 }
 
-static int revoke_old(struct gxca__registry *reg, struct job *j, struct gxca__cert_row *old, X509 *x)
+static int revoke_old(struct gxca__registry *reg, struct job *j, struct gxca__cert_row *old)
 {
 	int reason = GXCA_REASON_KEY_COMPROMISE;
-	if (j->business == GXCA_BIZ_CHANGE) {
-		reason = j->change_reason;
-		if (!reason) {
-			char *now_subject = gxca__name_text(X509_get_subject_name(x));
-			if (!now_subject)
-				return gxca__oom(j->ca->ctx);
-			reason = strcmp(now_subject, old->subject ? old->subject : "") != 0 ? GXCA_REASON_AFFILIATION_CHANGED
-											      : GXCA_REASON_SUPERSEDED;
-			gxca__free(now_subject);
-		}
-	}
+	if (j->business == GXCA_BIZ_CHANGE && !(reason = j->change_reason))
+		reason = strcmp(j->cert->subject, old->subject ? old->subject : "") != 0 ? GXCA_REASON_AFFILIATION_CHANGED
+											: GXCA_REASON_SUPERSEDED;
 	const struct gxca_policy *p = j->ca->ctx->policy;
 	old->status = GXCA__ST_REVOKED;
 	old->reason = reason;
@@ -378,27 +371,28 @@ static int insert(struct gxca__registry *reg, struct job *j, int usage, bool mas
 				     .subject = c->subject, .key_alg = j->req.key_alg,
 				     .holder_id = (char *)gxca__ca_holder_of(j->si),
 				     .application_id = (char *)j->si->application_id,
-				     .token_serial = (char *)j->token_serial, .replaces = (char *)j->old};
+				     .token_serial = (char *)j->token_serial, .replaces = (char *)j->old,
+				     .der = c->der, .der_len = c->der_len};
 	snprintf(row.serial, sizeof row.serial, "%s", c->serial);
-	unsigned char *der = NULL;
-	int n = i2d_X509(c->x509, &der);
-	if (n <= 0)
-		return gxca__fail_ossl(j->ca->ctx, GXCA_ENOMEM, NULL, NULL, NULL);
-	row.der = der;
-	row.der_len = (size_t)n;
-	int rc = reg->ops->cert_insert(reg, &row);
-	OPENSSL_free(der);
-	return rc;
+	return reg->ops->cert_insert(reg, &row);
 }
 
-/* Build, number and sign the certificate. */
-static int make_cert(struct job *j, int usage, int64_t nb, int64_t na, X509 **x, char serial[GXCA__SERIAL_MAX])
+/* Make the certificate and wrap it as j->cert. */
+static int make_cert(struct job *j, int usage, int64_t nb, int64_t na)
 {
-	int rc = gxca__ca_build_leaf(j->ca, j->si, &j->req, usage, nb, na, x);
+	struct gxca__leaf leaf;
+	int rc = gxca__ca_make_leaf(j->ca, j->si, &j->req, usage, nb, na, &leaf);
+	if (rc)
+		return rc;
+	bool org = j->si->applicant == GXCA_APPLICANT_ORG;
+	struct gxca__cert_facts f = {.key_alg = j->req.key_alg, .usage = usage, .issuer = j->ca->issuer_text,
+				     .uscc = org ? j->si->uscc : NULL,
+				     .id_number = !org && j->si->resident_id ? j->si->id_number : NULL,
+				     .subject = leaf.subject, .serial = leaf.serial, .not_before = nb, .not_after = na};
+	rc = gxca__cert_from_issued(&j->cert, j->ca->ctx, leaf.der, leaf.der_len, &f);
 	if (!rc)
-		rc = gxca__ca_new_serial(j->ca, *x, serial);
-	if (!rc)
-		rc = gxca__ca_sign_x509(j->ca, *x);
+		leaf.der = NULL; /* j->cert has it */
+	gxca__leaf_clear(&leaf);
 	return rc;
 }
 
@@ -418,23 +412,14 @@ static int issue_one(struct gxca__registry *reg, struct job *j)
 										    usage, j->now, &master)))
 		master = !master; /* the holder's first valid certificate of a usage is the master */
 	int64_t nb = 0, na = 0;
-	X509 *x = NULL;
-	char serial[GXCA__SERIAL_MAX];
 	if (!rc)
 		rc = validity(j, &old, &nb, &na);
 	if (!rc)
-		rc = make_cert(j, usage, nb, na, &x, serial);
-	bool org = j->si->applicant == GXCA_APPLICANT_ORG;
-	struct gxca__cert_facts facts = {.pub = j->req.pub, .key_alg = j->req.key_alg, .usage = usage,
-					 .issuer = j->ca->issuer_text, .uscc = org ? j->si->uscc : NULL,
-					 .id_number = !org && j->si->resident_id ? j->si->id_number : NULL};
-	if (!rc && !(rc = gxca__cert_wrap_issued(&j->cert, j->ca->ctx, x, &facts)))
-		x = NULL; /* j->cert owns it now */
+		rc = make_cert(j, usage, nb, na);
 	if (!rc)
 		rc = insert(reg, j, usage, master);
 	if (!rc && (j->business == GXCA_BIZ_REISSUE || j->business == GXCA_BIZ_CHANGE))
-		rc = revoke_old(reg, j, &old, j->cert->x509);
-	X509_free(x);
+		rc = revoke_old(reg, j, &old);
 	gxca__cert_row_clear(&old);
 	return rc;
 }

@@ -15,6 +15,13 @@
 
 #define GXCA__SERIAL_BYTES 16
 
+/* The DER that every end-entity certificate of a CA shares. */
+struct gxca__leaf_template {
+	gxca__buf version, sigalg, issuer;
+	gxca__buf exts;  /* basicConstraints, EKU, AKI, policies, CRL DP, AIA */
+	gxca__buf ku[3]; /* keyUsage: signing, encipherment, key agreement */
+};
+
 struct gxca_ca {
 	gxca_ctx *ctx;
 	X509 *cert;               /* the issuing CA (a reference of chain[0]) */
@@ -26,7 +33,7 @@ struct gxca_ca {
 	STACK_OF(X509_EXTENSION) *leaf_ext; /* basicConstraints, EKU, AKI, policies, CRL DP, AIA */
 	X509_EXTENSION *ku_sign, *ku_encipher, *ku_agree;
 	ASN1_OBJECT *oid_org_code, *oid_id_code;
-	bool issuer_copies;       /* the issuer name is rebuilt entry by entry (ca.c) */
+	struct gxca__leaf_template tmpl; /* DER shared by its end-entity certificates (ca.c) */
 	char *issuer_text;        /* the issuer name as gxca_cert_issuer() gives it */
 	EVP_MD_CTX *sign_tmpl;    /* copied for every signature */
 	struct gxca__spki_decoder *spki_dec;
@@ -63,7 +70,9 @@ int gxca__ca_issue_batch(gxca_ca *ca, size_t n, const struct gxca__issue_subject
  * a key through OpenSSL 3's encoders costs more than an ECDSA signature). */
 struct gxca__request {
 	EVP_PKEY *pub;
-	X509_ALGOR *alg;
+	unsigned char *spki; /* the SubjectPublicKeyInfo DER (OPENSSL_malloc) */
+	size_t spki_len;
+	X509_ALGOR *alg;     /* its two parts */
 	ASN1_BIT_STRING *bits;
 	int key_alg; /* gxca_key_alg */
 };
@@ -80,16 +89,23 @@ void gxca__spki_decoder_free(struct gxca__spki_decoder *d);
 int gxca__ca_request_parse(gxca_ctx *ctx, struct gxca__spki_decoder *dec, const uint8_t *data, size_t len,
 			   struct gxca__request *out);
 
-/* Profile (ca.c): the end-entity certificate for subject si, unsigned. */
-int gxca__ca_build_leaf(gxca_ca *ca, const struct gxca__issue_subject *si, const struct gxca__request *req,
-			int usage, int64_t not_before, int64_t not_after, X509 **out);
-/* Sign x (certificate or CRL) with the CA key. */
-int gxca__ca_sign_x509(gxca_ca *ca, X509 *x);
+/* An end-entity certificate made by the CA: its DER and what wrapping it needs. */
+struct gxca__leaf {
+	X509_NAME *subject;
+	char serial[GXCA__SERIAL_MAX];
+	uint8_t *der; /* gxca__malloc'd */
+	size_t der_len;
+};
+void gxca__leaf_clear(struct gxca__leaf *l);
+
+/* Profile (ca.c): the end-entity certificate for subject si, numbered and
+ * signed, as DER. */
+int gxca__ca_make_leaf(gxca_ca *ca, const struct gxca__issue_subject *si, const struct gxca__request *req, int usage,
+		       int64_t not_before, int64_t not_after, struct gxca__leaf *out);
+/* Sign a CRL with the CA key. */
 int gxca__ca_sign_crl(gxca_ca *ca, X509_CRL *crl);
 /* Add the CA's authorityKeyIdentifier to a CRL. */
 int gxca__ca_crl_add_akid(gxca_ca *ca, X509_CRL *crl);
-/* A new serial (positive, 16 octets) into x, and its hex into hex. */
-int gxca__ca_new_serial(gxca_ca *ca, X509 *x, char hex[GXCA__SERIAL_MAX]);
 /* Check and normalise a caller's serial argument. */
 int gxca__ca_serial_arg(gxca_ctx *ctx, const char *serial, char norm[GXCA__SERIAL_MAX]);
 /* The holder id (USCC / ID number) of a subject. */

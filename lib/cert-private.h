@@ -17,12 +17,13 @@
 
 struct gxca_cert {
 	gxca_ctx *ctx;
-	/* owned; SM2 certificates carry the distinguishing ID. A certificate
-	 * fresh from issuance has no decoded key in it (X509_get0_pubkey() is
-	 * NULL: OpenSSL 3.0 decodes keys only when parsing DER, and doing so
-	 * would double the cost of an issuance): use gxca__cert_pubkey(). */
+	/* Owned; SM2 certificates carry the distinguishing ID. A certificate
+	 * fresh from issuance has only its DER until something needs the
+	 * X509 (parsing one costs ~90 µs on OpenSSL 3.0, more than issuing it):
+	 * read it with gxca__cert_x509(), never directly. */
 	X509 *x509;
-	EVP_PKEY *pub; /* the subject key given at wrap time or decoded by gxca__cert_pubkey(); may be NULL */
+	uint8_t *der; /* the DER when the certificate was made from it, else NULL */
+	size_t der_len;
 	char *subject, *issuer, *serial;
 	char *field[GXCA__DN_FIELDS]; /* index gxca_dn_field - 1 */
 	char *uscc, *id_number;
@@ -48,20 +49,24 @@ struct gxca_crl {
 /* Wrap x (taking ownership on success, also of nothing on failure: the
  * caller still frees x then). Computes every getter value. */
 int gxca__cert_wrap(gxca_cert **out, gxca_ctx *ctx, X509 *x);
-/* What the CA knows of a certificate it has just made, so that wrapping it
- * need not decode the key nor cache the extensions (each costs more than
- * an ECDSA signature on OpenSSL 3.0). */
+/* What the CA knows of a certificate it has just made: the getter values
+ * without parsing it. */
 struct gxca__cert_facts {
-	EVP_PKEY *pub; /* the subject key when decoded, else NULL (a reference is taken) */
-	int key_alg;   /* gxca_key_alg */
-	int usage;     /* gxca_cert_usage */
-	const char *issuer;    /* gxca_cert_issuer() text */
-	const char *uscc, *id_number; /* what the GM/T 0015 extension says, or NULL */
+	const X509_NAME *subject;
+	const char *serial;            /* hex, as gxca_cert_serial() gives it */
+	const char *issuer;            /* gxca_cert_issuer() text */
+	int64_t not_before, not_after;
+	int key_alg;                   /* gxca_key_alg */
+	int usage;                     /* gxca_cert_usage */
+	const char *uscc, *id_number;  /* what the GM/T 0015 extension says, or NULL */
 };
-int gxca__cert_wrap_issued(gxca_cert **out, gxca_ctx *ctx, X509 *x, const struct gxca__cert_facts *f);
-/* The subject public key (borrowed), decoded on first use (so not to be
- * called on one certificate from two threads at once); NULL if it cannot
- * be decoded. */
+/* Wrap the DER of a certificate just made (der is taken on success). */
+int gxca__cert_from_issued(gxca_cert **out, gxca_ctx *ctx, uint8_t *der, size_t der_len,
+			   const struct gxca__cert_facts *f);
+/* The certificate's X509 (borrowed), parsed from its DER on first use
+ * (safe from several threads); NULL when that fails. */
+X509 *gxca__cert_x509(const gxca_cert *c);
+/* The subject public key (borrowed), NULL if it cannot be decoded. */
 EVP_PKEY *gxca__cert_pubkey(const gxca_cert *c);
 int gxca__crl_wrap(gxca_crl **out, gxca_ctx *ctx, X509_CRL *crl);
 /* Give an SM2-signed certificate the policy's distinguishing ID. */

@@ -260,7 +260,7 @@ void gxca_cert_free(gxca_cert *cert)
 	if (!cert)
 		return;
 	X509_free(cert->x509);
-	EVP_PKEY_free(cert->pub);
+	gxca__free(cert->der);
 	gxca__free(cert->subject);
 	gxca__free(cert->issuer);
 	gxca__free(cert->serial);
@@ -291,19 +291,26 @@ static char *dup_or_null(const char *s, bool *oom)
 	return d;
 }
 
-/* The getter values: parsed from x, or taken from the facts of an issuance. */
-static int fill_cert(gxca_cert *c, gxca_ctx *ctx, X509 *x, const struct gxca__cert_facts *f)
+/* The subject's text and fields. */
+static int fill_subject(gxca_cert *c, gxca_ctx *ctx, const X509_NAME *subject)
 {
-	bool oom = false;
-	c->issuer = f && f->issuer ? dup_or_null(f->issuer, &oom) : gxca__name_text(X509_get_issuer_name(x));
-	if (!(c->subject = gxca__name_text(X509_get_subject_name(x))) || !c->issuer || oom ||
-	    !(c->serial = gxca__asn1_int_hex(X509_get0_serialNumber(x))))
+	if (!(c->subject = gxca__name_text(subject)))
 		return gxca__oom(ctx);
 	int rc = GXCA_OK;
 	for (size_t i = 0; !rc && i < GXCA__DN_FIELDS; i++)
-		rc = name_field(ctx, X509_get_subject_name(x), dn_nids[i], &c->field[i]);
+		rc = name_field(ctx, subject, dn_nids[i], &c->field[i]);
+	return rc;
+}
+
+/* The getter values of a parsed certificate. */
+static int fill_cert(gxca_cert *c, gxca_ctx *ctx, X509 *x)
+{
+	int rc = fill_subject(c, ctx, X509_get_subject_name(x));
 	if (rc)
 		return rc;
+	if (!(c->issuer = gxca__name_text(X509_get_issuer_name(x))) ||
+	    !(c->serial = gxca__asn1_int_hex(X509_get0_serialNumber(x))))
+		return gxca__oom(ctx);
 	if (!gxca__asn1_time_get(X509_get0_notBefore(x), &c->not_before) ||
 	    !gxca__asn1_time_get(X509_get0_notAfter(x), &c->not_after))
 		return gxca__fail(ctx, GXCA_ECERT_PARSE, "validity", "证书有效期格式错误",
@@ -311,52 +318,21 @@ static int fill_cert(gxca_cert *c, gxca_ctx *ctx, X509 *x, const struct gxca__ce
 	if (c->serial[0] == '-')
 		return gxca__fail(ctx, GXCA_ECERT_PARSE, "serial", "证书序列号为负数",
 				  "negative certificate serial number");
-	if (f) {
-		c->uscc = dup_or_null(f->uscc, &oom);
-		c->id_number = dup_or_null(f->id_number, &oom);
-		if (oom)
-			return gxca__oom(ctx);
-	} else if ((rc = fill_identity(c, ctx, x))) {
+	if ((rc = fill_identity(c, ctx, x)))
 		return rc;
-	}
-	c->key_alg = f ? f->key_alg : gxca__pkey_alg(X509_get0_pubkey(x));
-	c->usage = f ? f->usage : usage_of(x);
+	c->key_alg = gxca__pkey_alg(X509_get0_pubkey(x));
+	c->usage = usage_of(x);
 	ERR_clear_error(); /* lookups of absent extensions leave noise */
 	return gxca__x509_set_sm2_id(ctx, x);
 }
 
 int gxca__cert_wrap(gxca_cert **out, gxca_ctx *ctx, X509 *x)
 {
-	return gxca__cert_wrap_issued(out, ctx, x, NULL);
-}
-
-EVP_PKEY *gxca__cert_pubkey(const gxca_cert *c)
-{
-	if (c->pub)
-		return c->pub;
-	EVP_PKEY *k = X509_get0_pubkey(c->x509);
-	if (k)
-		return k;
-	/* Fresh from issuance: decode the SubjectPublicKeyInfo once and keep it. */
-	ERR_clear_error();
-	unsigned char *der = NULL;
-	int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(c->x509), &der);
-	const unsigned char *p = der;
-	k = n > 0 ? d2i_PUBKEY(NULL, &p, n) : NULL;
-	OPENSSL_free(der);
-	((gxca_cert *)c)->pub = k; /* a cache, invisible to callers */
-	return k;
-}
-
-int gxca__cert_wrap_issued(gxca_cert **out, gxca_ctx *ctx, X509 *x, const struct gxca__cert_facts *f)
-{
 	gxca_cert *c = gxca__calloc(1, sizeof *c);
 	if (!c)
 		return gxca__oom(ctx);
 	c->ctx = ctx;
-	if (f && f->pub && EVP_PKEY_up_ref(f->pub) == 1)
-		c->pub = f->pub;
-	int rc = fill_cert(c, ctx, x, f);
+	int rc = fill_cert(c, ctx, x);
 	if (rc) {
 		gxca_cert_free(c); /* x stays the caller's */
 		return rc;
@@ -364,6 +340,70 @@ int gxca__cert_wrap_issued(gxca_cert **out, gxca_ctx *ctx, X509 *x, const struct
 	c->x509 = x;
 	*out = c;
 	return GXCA_OK;
+}
+
+int gxca__cert_from_issued(gxca_cert **out, gxca_ctx *ctx, uint8_t *der, size_t der_len,
+			   const struct gxca__cert_facts *f)
+{
+	gxca_cert *c = gxca__calloc(1, sizeof *c);
+	if (!c)
+		return gxca__oom(ctx);
+	c->ctx = ctx;
+	bool oom = false;
+	int rc = fill_subject(c, ctx, f->subject);
+	c->issuer = dup_or_null(f->issuer, &oom);
+	c->serial = dup_or_null(f->serial, &oom);
+	c->uscc = dup_or_null(f->uscc, &oom);
+	c->id_number = dup_or_null(f->id_number, &oom);
+	if (!rc && oom)
+		rc = gxca__oom(ctx);
+	if (rc) {
+		gxca_cert_free(c);
+		return rc;
+	}
+	c->not_before = f->not_before;
+	c->not_after = f->not_after;
+	c->key_alg = f->key_alg;
+	c->usage = f->usage;
+	c->der = der;
+	c->der_len = der_len;
+	*out = c;
+	return GXCA_OK;
+}
+
+X509 *gxca__cert_x509(const gxca_cert *c)
+{
+	X509 *x = __atomic_load_n(&c->x509, __ATOMIC_ACQUIRE);
+	if (x || !c->der)
+		return x;
+	const unsigned char *p = c->der;
+	X509 *fresh = d2i_X509(NULL, &p, (long)c->der_len);
+	ASN1_OCTET_STRING *id = NULL;
+	if (fresh && X509_get_signature_nid(fresh) == NID_SM2_with_SM3) { /* the ctx is not touched: any thread */
+		const char *v = gxca__sm2_id(c->ctx);
+		if (!(id = ASN1_OCTET_STRING_new()) || ASN1_OCTET_STRING_set(id, (const unsigned char *)v, (int)strlen(v)) != 1) {
+			ASN1_OCTET_STRING_free(id);
+			X509_free(fresh);
+			fresh = NULL;
+		} else {
+			X509_set0_distinguishing_id(fresh, id);
+		}
+	}
+	if (!fresh) {
+		ERR_clear_error();
+		return NULL;
+	}
+	X509 *none = NULL;
+	if (__atomic_compare_exchange_n(&((gxca_cert *)c)->x509, &none, fresh, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return fresh;
+	X509_free(fresh); /* another thread was first */
+	return none;
+}
+
+EVP_PKEY *gxca__cert_pubkey(const gxca_cert *c)
+{
+	X509 *x = gxca__cert_x509(c);
+	return x ? X509_get0_pubkey(x) : NULL;
 }
 
 static int start(gxca_ctx *ctx, void *out, const void *data, size_t len, size_t max)
@@ -524,6 +564,13 @@ int gxca_cert_to_der(const gxca_cert *cert, uint8_t **out, size_t *out_len)
 		return null_arg(cert->ctx);
 	*out = NULL;
 	*out_len = 0;
+	if (cert->der) {
+		if (!(*out = gxca__malloc(cert->der_len)))
+			return gxca__oom(cert->ctx);
+		memcpy(*out, cert->der, cert->der_len);
+		*out_len = cert->der_len;
+		return GXCA_OK;
+	}
 	unsigned char *der = NULL;
 	int n = i2d_X509(cert->x509, &der);
 	return gxca__ossl_bytes_out(cert->ctx, der, n, out, out_len);
@@ -539,7 +586,9 @@ int gxca_cert_to_pem(const gxca_cert *cert, char **out, size_t *out_len)
 	*out = NULL;
 	*out_len = 0;
 	BIO *bio = BIO_new(BIO_s_mem());
-	int rc = bio && PEM_write_bio_X509(bio, cert->x509) == 1
+	bool ok = bio && (cert->der ? PEM_write_bio(bio, PEM_STRING_X509, "", cert->der, (long)cert->der_len) > 0
+				    : PEM_write_bio_X509(bio, cert->x509) == 1);
+	int rc = ok
 			 ? gxca__bio_text_out(cert->ctx, bio, out, out_len)
 			 : gxca__fail_ossl(cert->ctx, GXCA_ECRYPTO, NULL, "PEM 编码失败", "PEM encoding failed");
 	BIO_free(bio);
@@ -555,8 +604,11 @@ int gxca_cert_public_der(const gxca_cert *cert, uint8_t **out, size_t *out_len)
 		return null_arg(cert->ctx);
 	*out = NULL;
 	*out_len = 0;
+	X509 *x = gxca__cert_x509(cert);
+	if (!x)
+		return gxca__fail(cert->ctx, GXCA_ECERT_PARSE, "cert", "无法解析证书", "cannot parse the certificate");
 	unsigned char *der = NULL;
-	int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert->x509), &der);
+	int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der);
 	return gxca__ossl_bytes_out(cert->ctx, der, n, out, out_len);
 }
 
@@ -824,7 +876,8 @@ int gxca_crl_verify(const gxca_crl *crl, const gxca_cert *issuer)
 	gxca__clear(crl->ctx);
 	if (!issuer)
 		return null_arg(crl->ctx);
-	if (!crl_from(crl->crl, issuer->x509))
+	X509 *ix = gxca__cert_x509(issuer);
+	if (!ix || !crl_from(crl->crl, ix))
 		return gxca__failf(crl->ctx, GXCA_ECRL_ISSUER, "issuer", "CRL 颁发者为 %s，不是 %s",
 				   "the CRL issuer is %s, not %s", crl->issuer, issuer->subject);
 	if (!crl_signature_ok(crl->ctx, crl->crl, gxca__cert_pubkey(issuer))) {
@@ -890,7 +943,7 @@ static int verify_chain(gxca_ctx *ctx, X509 *cert, const gxca_cert *const *chain
 	X509_STORE_CTX *sctx = X509_STORE_CTX_new();
 	int rc = store && sctx ? GXCA_OK : gxca__fail_ossl(ctx, GXCA_ENOMEM, NULL, NULL, NULL);
 	for (size_t i = 0; !rc && i < n; i++)
-		if (!chain[i] || X509_STORE_add_cert(store, chain[i]->x509) != 1)
+		if (!chain[i] || X509_STORE_add_cert(store, gxca__cert_x509(chain[i])) != 1)
 			rc = chain[i] ? gxca__fail_ossl(ctx, GXCA_ECRYPTO, "chain", "无法加入信任证书",
 							"cannot add a trusted certificate")
 				      : gxca__failf(ctx, GXCA_EINVAL, "chain", "信任证书 %zu 为空",
@@ -914,8 +967,9 @@ static int verify_chain(gxca_ctx *ctx, X509 *cert, const gxca_cert *const *chain
 
 static const gxca_cert *find_issuer(const gxca_cert *cert, const gxca_cert *const *chain, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (chain[i] && X509_check_issued(chain[i]->x509, cert->x509) == X509_V_OK)
+	X509 *x = gxca__cert_x509(cert), *ix;
+	for (size_t i = 0; x && i < n; i++)
+		if (chain[i] && (ix = gxca__cert_x509(chain[i])) && X509_check_issued(ix, x) == X509_V_OK)
 			return chain[i];
 	return NULL;
 }
@@ -925,7 +979,7 @@ static int check_crl(const gxca_cert *cert, const gxca_cert *const *chain, size_
 {
 	gxca_ctx *ctx = cert->ctx;
 	const gxca_cert *issuer = find_issuer(cert, chain, n);
-	if (!issuer || X509_NAME_cmp(X509_CRL_get_issuer(crl->crl), X509_get_issuer_name(cert->x509)) != 0)
+	if (!issuer || X509_NAME_cmp(X509_CRL_get_issuer(crl->crl), X509_get_issuer_name(gxca__cert_x509(cert))) != 0)
 		return gxca__failf(ctx, GXCA_ECRL_ISSUER, "crl", "CRL 颁发者 %s 不是证书颁发者 %s",
 				   "the CRL issuer %s is not the certificate issuer %s", crl->issuer, cert->issuer);
 	int rc = gxca_crl_verify(crl, issuer);
@@ -963,7 +1017,10 @@ int gxca_cert_verify(const gxca_cert *cert, const gxca_cert *const *chain, size_
 		at = (int64_t)time(NULL);
 	if (at < 0)
 		return gxca__fail(ctx, GXCA_ERANGE, "at", "时间无效", "invalid time");
-	int rc = verify_chain(ctx, cert->x509, chain, chain_len, at);
+	X509 *x = gxca__cert_x509(cert);
+	if (!x)
+		return gxca__fail(ctx, GXCA_ECERT_PARSE, "cert", "无法解析证书", "cannot parse the certificate");
+	int rc = verify_chain(ctx, x, chain, chain_len, at);
 	if (!rc && crl)
 		rc = check_crl(cert, chain, chain_len, crl, at, revoked_reason, revoked_at);
 	return rc;

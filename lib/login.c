@@ -576,7 +576,7 @@ int gxca_login_verify(gxca_login_server *s, const char *response, size_t len, in
 	if (!rc && (rc = gxca_cert_from_der(&c, s->ctx, r.cert, r.cert_len)) && rc != GXCA_ENOMEM)
 		rc = gxca__fail(s->ctx, GXCA_ELOGIN_FORMAT, "cert", "应答中的证书无法解析", "the certificate of the response cannot be parsed");
 	if (!rc)
-		rc = gxca__pkey_verify(s->ctx, X509_get0_pubkey(c->x509), (const uint8_t *)r.challenge, strlen(r.challenge),
+		rc = gxca__pkey_verify(s->ctx, gxca__cert_pubkey(c), (const uint8_t *)r.challenge, strlen(r.challenge),
 				       r.sig, r.sig_len);
 	if (!rc)
 		rc = check_cert(s, c, now);
