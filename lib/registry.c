@@ -33,7 +33,8 @@
 
 enum stmt_id {
 	S_META_GET, S_META_SET, S_CERT_INSERT, S_CERT_GET, S_CERT_COUNT, S_HOLDER_MASTER,
-	S_CERT_LIST, S_REV_PUT, S_STATUS_SET, S_CRL_NEXT, S_CRL_INSERT, S_EVENT, S__COUNT
+	S_CERT_LIST, S_REV_PUT, S_STATUS_SET, S_CRL_NEXT, S_CRL_INSERT, S_EVENT, S_BEGIN_READ, S_BEGIN_WRITE,
+	S_COMMIT, S__COUNT
 };
 
 #define ROW_COLUMNS                                                                        \
@@ -76,6 +77,10 @@ static const char *const stmt_sql[S__COUNT] = {
 	[S_CRL_INSERT] = "INSERT INTO crls(number, this_update, next_update, entries) VALUES (?1, ?2, ?3, ?4)",
 	[S_EVENT] = "INSERT INTO events(at, serial, application_id, business, token_serial, note) "
 		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	/* prepared once: parsing them for every transaction is a tenth of a commit */
+	[S_BEGIN_READ] = "BEGIN",
+	[S_BEGIN_WRITE] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
 };
 
 /* Schema migrations: migrations[v] takes a registry from version v to v + 1. */
@@ -205,6 +210,14 @@ static void bind_time(sqlite3_stmt *s, int i, int64_t v)
 
 /* ---- transactions ---------------------------------------------------------- */
 
+/* Step one of the statements without parameters or rows. */
+static int run(struct sq *sq, enum stmt_id id)
+{
+	int rc;
+	sqlite3_stmt *s = stmt(sq, id, &rc);
+	return s ? step_done(sq, s, stmt_sql[id]) : rc;
+}
+
 static int64_t now_ms(void)
 {
 	struct timespec ts;
@@ -227,11 +240,11 @@ static int sq_txn(struct gxca__registry *r, bool write, gxca__reg_txn_fn fn, voi
 	int64_t deadline = now_ms() + GXCA__REG_BUSY_LIMIT_MS;
 	for (int attempt = 0;; attempt++) {
 		sq->busy = false;
-		int rc = exec(sq, write ? "BEGIN IMMEDIATE" : "BEGIN");
+		int rc = run(sq, write ? S_BEGIN_WRITE : S_BEGIN_READ);
 		if (!rc) {
 			rc = fn(r, arg);
 			if (!rc)
-				rc = exec(sq, "COMMIT");
+				rc = run(sq, S_COMMIT);
 			if (rc && !sqlite3_get_autocommit(sq->db))
 				sqlite3_exec(sq->db, "ROLLBACK", NULL, NULL, NULL);
 		}
