@@ -396,10 +396,25 @@ static int make_cert(struct job *j, int usage, int64_t nb, int64_t na)
 	return rc;
 }
 
+/* NEW takes nothing from the registry to be made (its validity starts on
+ * acceptance; the master flag and the count belong to the row), so it is
+ * made and signed before the transaction: the write lock is then held for
+ * the rows only, not for the signatures. */
+static int make_new(struct job *j)
+{
+	struct gxca__cert_row none = {.reason = -1};
+	int64_t nb = 0, na = 0;
+	int rc = validity(j, &none, &nb, &na);
+	return rc ? rc : make_cert(j, j->usage ? j->usage : GXCA_CERT_SIGN, nb, na);
+}
+
 static int issue_one(struct gxca__registry *reg, struct job *j)
 {
-	gxca_cert_free(j->cert); /* a retried attempt starts afresh */
-	j->cert = NULL;
+	bool made = j->business == GXCA_BIZ_NEW; /* by make_new(), kept across retries */
+	if (!made) {
+		gxca_cert_free(j->cert); /* a retried attempt starts afresh */
+		j->cert = NULL;
+	}
 	struct gxca__cert_row old;
 	memset(&old, 0, sizeof old);
 	old.reason = -1;
@@ -412,9 +427,9 @@ static int issue_one(struct gxca__registry *reg, struct job *j)
 										    usage, j->now, &master)))
 		master = !master; /* the holder's first valid certificate of a usage is the master */
 	int64_t nb = 0, na = 0;
-	if (!rc)
+	if (!rc && !made)
 		rc = validity(j, &old, &nb, &na);
-	if (!rc)
+	if (!rc && !made)
 		rc = make_cert(j, usage, nb, na);
 	if (!rc)
 		rc = insert(reg, j, usage, master);
@@ -483,7 +498,12 @@ static int batch_txn(struct gxca__registry *reg, void *arg)
 /* Run prepared jobs in one transaction; on failure free every certificate. */
 static int batch_run(gxca_ca *ca, struct batch *b)
 {
-	int rc = gxca__registry_txn(ca->reg, true, batch_txn, b);
+	int rc = GXCA_OK;
+	for (size_t i = 0; !rc && i < b->n; i++)
+		if (b->jobs[i].business == GXCA_BIZ_NEW && (rc = make_new(&b->jobs[i])))
+			b->failed = i;
+	if (!rc)
+		rc = gxca__registry_txn(ca->reg, true, batch_txn, b);
 	for (size_t i = 0; rc && i < b->n; i++) {
 		gxca_cert_free(b->jobs[i].cert);
 		b->jobs[i].cert = NULL;

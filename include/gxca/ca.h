@@ -137,8 +137,9 @@ GXCA_API int gxca_ca_issue(gxca_ca *ca, const gxca_application *app,
  * n calls). out[i] receives certificate i; all are NULL on failure. One
  * commit for the batch is what makes it faster than n calls, and the
  * certificates reach the caller only after it: a crash leaves all or none
- * in the registry. The registry stays locked for writing while the batch
- * is signed. The error field names the request ("requests[i].<field>").
+ * in the registry. The certificates are signed before the registry is
+ * locked for writing, which then lasts for their rows only. The error
+ * field names the request ("requests[i].<field>").
  * Errors: those of gxca_ca_issue(); GXCA_ETOOBIG for n > GXCA_CA_BATCH_MAX.
  * Since 1.1.
  */
