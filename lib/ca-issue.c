@@ -388,7 +388,9 @@ static int make_cert(struct job *j, int usage, int64_t nb, int64_t na)
 	struct gxca__cert_facts f = {.key_alg = j->req.key_alg, .usage = usage, .issuer = j->ca->issuer_text,
 				     .uscc = org ? j->si->uscc : NULL,
 				     .id_number = !org && j->si->resident_id ? j->si->id_number : NULL,
-				     .subject = leaf.subject, .serial = leaf.serial, .not_before = nb, .not_after = na};
+				     .subject = leaf.subject_text, .serial = leaf.serial, .not_before = nb, .not_after = na};
+	for (size_t i = 0; i < leaf.subject.n; i++)
+		f.field[leaf.subject.attr[i].field - 1] = leaf.subject.attr[i].value;
 	rc = gxca__cert_from_issued(&j->cert, j->ca->ctx, leaf.der, leaf.der_len, &f);
 	if (!rc)
 		leaf.der = NULL; /* j->cert has it */

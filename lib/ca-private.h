@@ -89,9 +89,21 @@ void gxca__spki_decoder_free(struct gxca__spki_decoder *d);
 int gxca__ca_request_parse(gxca_ctx *ctx, struct gxca__spki_decoder *dec, const uint8_t *data, size_t len,
 			   struct gxca__request *out);
 
+/* A subject as the profile writes it: one attribute per RDN, in DER order. */
+struct gxca__attr {
+	int field; /* gxca_dn_field */
+	int type;  /* V_ASN1_PRINTABLESTRING or V_ASN1_UTF8STRING */
+	const char *value; /* borrowed from the issue subject */
+};
+struct gxca__subject {
+	struct gxca__attr attr[GXCA__DN_FIELDS];
+	size_t n;
+};
+
 /* An end-entity certificate made by the CA: its DER and what wrapping it needs. */
 struct gxca__leaf {
-	X509_NAME *subject;
+	struct gxca__subject subject;
+	char *subject_text; /* gxca__malloc'd */
 	char serial[GXCA__SERIAL_MAX];
 	uint8_t *der; /* gxca__malloc'd */
 	size_t der_len;

@@ -184,48 +184,106 @@ static int build_profile(gxca_ca *ca)
 
 /* ---- subject names ---------------------------------------------------------- */
 
-/* Upper bounds of X.520 (RFC 5280 Appendix A), in characters. */
-static int add_utf8(gxca_ctx *ctx, X509_NAME *name, int nid, const char *field, const char *v, size_t max)
-{
-	if (!v || !*v)
-		return GXCA_OK;
-	int rc = gxca__check_str(ctx, field, v, 4 * max);
-	if (rc)
-		return rc;
-	if (gxca__utf8_len(v) > max)
-		return gxca__failf(ctx, GXCA_ECA_SUBJECT, field, "%s 超过 %zu 个字符", "%s is longer than %zu characters",
-				   field, max);
-	if (X509_NAME_add_entry_by_NID(name, nid, V_ASN1_UTF8STRING, (const unsigned char *)v, -1, -1, 0) != 1)
-		return gxca__fail_ossl(ctx, GXCA_ECRYPTO, field, "无法构造证书主题", "cannot build the subject");
-	return GXCA_OK;
-}
-
 static int missing(gxca_ctx *ctx, const char *field)
 {
 	return gxca__failf(ctx, GXCA_ECA_SUBJECT, field, "申请缺少 %s，无法签发证书",
 			   "the application has no %s for the certificate", field, field);
 }
 
+/* Upper bounds of X.520 (RFC 5280 Appendix A), in characters. */
+static int check_value(gxca_ctx *ctx, const char *field, const char *v, size_t max)
+{
+	int rc = gxca__check_str(ctx, field, v, 4 * max);
+	if (!rc && gxca__utf8_len(v) > max)
+		rc = gxca__failf(ctx, GXCA_ECA_SUBJECT, field, "%s 超过 %zu 个字符", "%s is longer than %zu characters",
+				 field, max);
+	return rc;
+}
+
+/* Append a UTF8String attribute unless v is empty. */
+static int add_attr(gxca_ctx *ctx, struct gxca__subject *s, int field, const char *name, const char *v, size_t max)
+{
+	if (!v || !*v)
+		return GXCA_OK;
+	int rc = check_value(ctx, name, v, max);
+	if (!rc)
+		s->attr[s->n++] = (struct gxca__attr){field, V_ASN1_UTF8STRING, v};
+	return rc;
+}
+
+static const int attr_nids[GXCA__DN_FIELDS + 1] = {0, NID_countryName, NID_stateOrProvinceName, NID_localityName,
+						  NID_organizationName, NID_organizationalUnitName, NID_commonName};
+
 /* ORG: C=CN, ST, L, O, CN = the organisation; PERSON: C=CN, O = affiliation,
- * CN = name. */
-static int subject_name(gxca_ctx *ctx, const struct gxca__issue_subject *si, X509_NAME *name)
+ * CN = name; in that order, each its own RDN. */
+static int subject_of(gxca_ctx *ctx, const struct gxca__issue_subject *si, struct gxca__subject *s)
 {
 	bool org = si->applicant == GXCA_APPLICANT_ORG;
 	const char *cn = org ? si->org_name : si->person_name;
+	memset(s, 0, sizeof *s);
 	if (!cn || !*cn)
 		return missing(ctx, org ? "org_name" : "person_name");
-	if (X509_NAME_add_entry_by_NID(name, NID_countryName, V_ASN1_PRINTABLESTRING, (const unsigned char *)"CN", 2,
-				       -1, 0) != 1)
-		return gxca__fail_ossl(ctx, GXCA_ENOMEM, NULL, NULL, NULL);
+	s->attr[s->n++] = (struct gxca__attr){GXCA_DN_C, V_ASN1_PRINTABLESTRING, "CN"};
 	int rc = GXCA_OK;
-	if (org && !(rc = add_utf8(ctx, name, NID_stateOrProvinceName, "reg_province", si->province, 128)))
-		rc = add_utf8(ctx, name, NID_localityName, "reg_city", si->city, 128);
+	if (org && !(rc = add_attr(ctx, s, GXCA_DN_ST, "reg_province", si->province, 128)))
+		rc = add_attr(ctx, s, GXCA_DN_L, "reg_city", si->city, 128);
 	if (!rc)
-		rc = add_utf8(ctx, name, NID_organizationName, org ? "org_name" : "affiliation",
-			      org ? si->org_name : si->affiliation, 64);
+		rc = add_attr(ctx, s, GXCA_DN_O, org ? "org_name" : "affiliation", org ? si->org_name : si->affiliation, 64);
 	if (!rc)
-		rc = add_utf8(ctx, name, NID_commonName, org ? "org_name" : "person_name", cn, 64);
+		rc = add_attr(ctx, s, GXCA_DN_CN, org ? "org_name" : "person_name", cn, 64);
 	return rc;
+}
+
+/* Name ::= SEQUENCE OF SET { SEQUENCE { type OID, value } }. */
+static bool put_name(gxca__buf *b, const struct gxca__subject *s)
+{
+	gxca__buf rdns = {0};
+	bool ok = true;
+	for (size_t i = 0; ok && i < s->n; i++) {
+		const struct gxca__attr *a = &s->attr[i];
+		unsigned char *oid = NULL;
+		int oid_len = i2d_ASN1_OBJECT(OBJ_nid2obj(attr_nids[a->field]), &oid);
+		size_t len = strlen(a->value);
+		int atv = oid_len > 0 ? oid_len + ASN1_object_size(0, (int)len, a->type) : -1;
+		if ((ok = atv > 0)) {
+			put_tlv(&rdns, 1, V_ASN1_SET, V_ASN1_UNIVERSAL, NULL, (size_t)ASN1_object_size(1, atv, V_ASN1_SEQUENCE));
+			put_tlv(&rdns, 1, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, NULL, (size_t)atv);
+			gxca__buf_append(&rdns, oid, (size_t)oid_len);
+			put_tlv(&rdns, 0, a->type, V_ASN1_UNIVERSAL, a->value, len);
+		}
+		OPENSSL_free(oid);
+	}
+	if (ok)
+		put_tlv(b, 1, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, rdns.data, rdns.len);
+	b->failed = b->failed || rdns.failed;
+	gxca__buf_free(&rdns);
+	return ok && !b->failed;
+}
+
+/* The text gxca__name_text() prints for s: RFC 2253, last attribute first,
+ * ,+"\<>; and a leading '#' or space or a trailing space escaped with a
+ * backslash (a value of one character is only trailing), UTF-8 kept. NULL for a value with a control character (which
+ * OpenSSL escapes in hex): the caller prints the parsed name instead. */
+static char *subject_text(const struct gxca__subject *s)
+{
+	gxca__buf t = {0};
+	for (size_t k = s->n; k-- > 0;) {
+		const struct gxca__attr *a = &s->attr[k];
+		gxca__buf_printf(&t, "%s%s=", k + 1 == s->n ? "" : ",", OBJ_nid2sn(attr_nids[a->field]));
+		size_t len = strlen(a->value);
+		for (size_t i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)a->value[i];
+			if (c < 0x20 || c == 0x7f) {
+				gxca__buf_free(&t);
+				return NULL;
+			}
+			bool first = i == 0 && i + 1 < len, last = i + 1 == len; /* as OpenSSL: one char is last */
+			if (strchr(",+\"\\<>;", c) || (first && (c == '#' || c == ' ')) || (last && c == ' '))
+				gxca__buf_append(&t, "\\", 1);
+			gxca__buf_append(&t, &c, 1);
+		}
+	}
+	return gxca__buf_steal(&t);
 }
 
 const char *gxca__ca_holder_of(const struct gxca__issue_subject *si)
@@ -497,9 +555,23 @@ static int put_extensions(gxca_ca *ca, const struct gxca__issue_subject *si, con
 	return rc;
 }
 
+/* The subject's text; for a value with a control character, OpenSSL's
+ * print of the encoded name (der). */
+static char *leaf_subject_text(const struct gxca__subject *s, const char *der, size_t len)
+{
+	char *text = subject_text(s);
+	if (text)
+		return text;
+	const unsigned char *p = (const unsigned char *)der;
+	X509_NAME *name = d2i_X509_NAME(NULL, &p, (long)len);
+	text = name ? gxca__name_text(name) : NULL;
+	X509_NAME_free(name);
+	return text;
+}
+
 void gxca__leaf_clear(struct gxca__leaf *l)
 {
-	X509_NAME_free(l->subject);
+	gxca__free(l->subject_text);
 	gxca__free(l->der);
 	memset(l, 0, sizeof *l);
 }
@@ -509,7 +581,7 @@ int gxca__ca_make_leaf(gxca_ca *ca, const struct gxca__issue_subject *si, const 
 {
 	memset(out, 0, sizeof *out);
 	gxca__buf body = {0}, tbs = {0}, cert = {0};
-	int rc = (out->subject = X509_NAME_new()) ? subject_name(ca->ctx, si, out->subject) : gxca__oom(ca->ctx);
+	int rc = subject_of(ca->ctx, si, &out->subject);
 	if (!rc) {
 		gxca__buf_append(&body, ca->tmpl.version.data, ca->tmpl.version.len);
 		rc = new_serial(ca, &body, out->serial);
@@ -517,11 +589,14 @@ int gxca__ca_make_leaf(gxca_ca *ca, const struct gxca__issue_subject *si, const 
 	if (!rc) {
 		gxca__buf_append(&body, ca->tmpl.sigalg.data, ca->tmpl.sigalg.len);
 		gxca__buf_append(&body, ca->tmpl.issuer.data, ca->tmpl.issuer.len);
-		if (!put_validity(&body, not_before, not_after) ||
-		    !put_i2d(&body, out->subject, CHECKED_I2D_OF(X509_NAME, i2d_X509_NAME)))
-			rc = body.failed ? gxca__oom(ca->ctx)
-					 : gxca__fail_ossl(ca->ctx, GXCA_ECRYPTO, "certificate", "无法构造证书",
-							   "cannot build the certificate");
+		bool ok = put_validity(&body, not_before, not_after);
+		size_t at = body.len;
+		if (ok && (ok = put_name(&body, &out->subject)))
+			out->subject_text = leaf_subject_text(&out->subject, body.data + at, body.len - at);
+		if (!ok || !out->subject_text) /* the text fails only for memory: the name is ours */
+			rc = body.failed || ok ? gxca__oom(ca->ctx)
+					       : gxca__fail_ossl(ca->ctx, GXCA_ECRYPTO, "certificate", "无法构造证书",
+								 "cannot build the certificate");
 	}
 	if (!rc) {
 		gxca__buf_append(&body, req->spki, req->spki_len); /* the request's, byte for byte */

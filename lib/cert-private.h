@@ -52,7 +52,8 @@ int gxca__cert_wrap(gxca_cert **out, gxca_ctx *ctx, X509 *x);
 /* What the CA knows of a certificate it has just made: the getter values
  * without parsing it. */
 struct gxca__cert_facts {
-	const X509_NAME *subject;
+	const char *subject;           /* gxca_cert_subject() text */
+	const char *field[GXCA__DN_FIELDS]; /* gxca_cert_subject_field() values (index field - 1), or NULL */
 	const char *serial;            /* hex, as gxca_cert_serial() gives it */
 	const char *issuer;            /* gxca_cert_issuer() text */
 	int64_t not_before, not_after;

@@ -350,16 +350,16 @@ int gxca__cert_from_issued(gxca_cert **out, gxca_ctx *ctx, uint8_t *der, size_t 
 		return gxca__oom(ctx);
 	c->ctx = ctx;
 	bool oom = false;
-	int rc = fill_subject(c, ctx, f->subject);
+	c->subject = dup_or_null(f->subject, &oom);
+	for (size_t i = 0; i < GXCA__DN_FIELDS; i++)
+		c->field[i] = dup_or_null(f->field[i], &oom);
 	c->issuer = dup_or_null(f->issuer, &oom);
 	c->serial = dup_or_null(f->serial, &oom);
 	c->uscc = dup_or_null(f->uscc, &oom);
 	c->id_number = dup_or_null(f->id_number, &oom);
-	if (!rc && oom)
-		rc = gxca__oom(ctx);
-	if (rc) {
+	if (oom) {
 		gxca_cert_free(c);
-		return rc;
+		return gxca__oom(ctx);
 	}
 	c->not_before = f->not_before;
 	c->not_after = f->not_after;

@@ -297,6 +297,49 @@ START_TEST(test_ec_points)
 }
 END_TEST
 
+/* The subject is encoded and printed by the library itself (not through an
+ * X509_NAME): the text and fields of an issued certificate must be what
+ * OpenSSL gives for the same certificate parsed, for every character that
+ * RFC 2253 escapes, control characters, Hanzi. */
+START_TEST(test_subject_text)
+{
+	static const char *const names[] = {
+		"南通通达建设工程有限公司", "A,B+C\"D\\E<F>G;H", " leading space", "#hash first", "trailing space ",
+		"mid#dle = equals / slash", "tab\there", "del\x7f" "char", "  two ", "#", "x,", "混合 Mixed；，+",
+		" ", "\\", "a  b", ";", "😀 emoji", "#a", "é"};
+	gxca_issue_options o;
+	tu_opts(&o, GXCA_KEY_EC_P256);
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		struct gxca__issue_subject si = {.applicant = GXCA_APPLICANT_ORG, .org_name = names[i],
+						 .uscc = "91320600MA1MX2K79C", .province = i % 2 ? "江苏省" : "A+B",
+						 .city = i % 3 ? "南通市" : " c ", .years = 1};
+		gxca_cert *c = NULL, *p = NULL;
+		ck_assert_int_eq(gxca__ca_issue_subject(ca, GXCA_BIZ_NEW, &si, NULL, &o, &c), GXCA_OK);
+		uint8_t *der = NULL;
+		size_t n = 0;
+		ck_assert_int_eq(gxca_cert_to_der(c, &der, &n), GXCA_OK);
+		ck_assert_int_eq(gxca_cert_from_der(&p, ctx, der, n), GXCA_OK);
+		ck_assert_str_eq(gxca_cert_subject(c), gxca_cert_subject(p));
+		for (int f = GXCA_DN_C; f <= GXCA_DN_CN; f++) {
+			const char *a = gxca_cert_subject_field(c, f), *b = gxca_cert_subject_field(p, f);
+			ck_assert_msg((!a && !b) || (a && b && strcmp(a, b) == 0), "%s: field %d: %s / %s", names[i], f,
+				      a ? a : "(null)", b ? b : "(null)");
+		}
+		ck_assert_str_eq(gxca_cert_issuer(c), gxca_cert_issuer(p));
+		ck_assert_str_eq(gxca_cert_serial(c), gxca_cert_serial(p));
+		ck_assert_int_eq(gxca_cert_not_before(c), gxca_cert_not_before(p));
+		ck_assert_int_eq(gxca_cert_not_after(c), gxca_cert_not_after(p));
+		ck_assert_int_eq(gxca_cert_usage(c), gxca_cert_usage(p));
+		ck_assert_int_eq(gxca_cert_key_algorithm(c), gxca_cert_key_algorithm(p));
+		ck_assert_str_eq(gxca_cert_uscc(c), gxca_cert_uscc(p));
+		gxca_free(der);
+		gxca_cert_free(c);
+		gxca_cert_free(p);
+	}
+	tu_opts_free(&o);
+}
+END_TEST
+
 /* gxca_ca_issue_batch: all or none, the master first, errors naming the request. */
 START_TEST(test_batch)
 {
@@ -1055,6 +1098,7 @@ static Suite *ca_suite(void)
 	tcase_add_test(tc, test_bad_requests);
 	tcase_add_test(tc, test_ec_points);
 	tcase_add_test(tc, test_batch);
+	tcase_add_test(tc, test_subject_text);
 	tcase_add_test(tc, test_openssl_made_requests);
 	tcase_add_test(tc, test_policy_key_algorithms);
 	tcase_add_test(tc, test_serial_collision);
