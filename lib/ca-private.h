@@ -11,6 +11,8 @@
 #include "key-private.h"
 #include "registry-private.h"
 
+#include <sys/types.h>
+
 #include <openssl/x509v3.h>
 
 #define GXCA__SERIAL_BYTES 16
@@ -20,6 +22,8 @@ struct gxca__leaf_template {
 	gxca__buf version, sigalg, issuer;
 	gxca__buf exts;  /* basicConstraints, EKU, AKI, policies, CRL DP, AIA */
 	gxca__buf ku[3]; /* keyUsage: signing, encipherment, key agreement */
+	gxca__buf ski;   /* subjectKeyIdentifier, its last 20 octets to fill */
+	gxca__buf org_code, id_code; /* the GM/T 0015 extension OIDs */
 };
 
 struct gxca_ca {
@@ -37,6 +41,9 @@ struct gxca_ca {
 	char *issuer_text;        /* the issuer name as gxca_cert_issuer() gives it */
 	EVP_MD_CTX *sign_tmpl;    /* copied for every signature */
 	struct gxca__spki_decoder *spki_dec;
+	uint8_t pool[512];        /* random octets for serials (ca.c) */
+	size_t pool_left;
+	pid_t pool_pid;
 	/* Test hook: where serials come from (NULL = the OpenSSL RNG). */
 	int (*serial_fn)(uint8_t out[GXCA__SERIAL_BYTES], void *arg);
 	void *serial_arg;

@@ -238,6 +238,7 @@ static int subject_of(gxca_ctx *ctx, const struct gxca__issue_subject *si, struc
 static bool put_name(gxca__buf *b, const struct gxca__subject *s)
 {
 	gxca__buf rdns = {0};
+	gxca__buf_reserve(&rdns, 512);
 	bool ok = true;
 	for (size_t i = 0; ok && i < s->n; i++) {
 		const struct gxca__attr *a = &s->attr[i];
@@ -314,48 +315,55 @@ static int identity_ext(gxca_ca *ca, const struct gxca__issue_subject *si, gxca_
 		return org ? missing(ca->ctx, "uscc") : missing(ca->ctx, "id_number");
 	if (!org && !si->resident_id)
 		return GXCA_OK; /* IdentifyCode has no choice for "other document" */
-	ASN1_STRING *ps = ASN1_PRINTABLESTRING_new();
-	unsigned char *inner = NULL, *der = NULL;
-	int n = -1, total = -1;
-	if (ps && ASN1_STRING_set(ps, v, -1) == 1)
-		n = i2d_ASN1_PRINTABLESTRING(ps, &inner);
-	if (n > 0 && !org && (total = ASN1_object_size(1, n, 0)) > 0 && (der = OPENSSL_malloc((size_t)total))) {
-		unsigned char *p = der;
-		ASN1_put_object(&p, 1, n, 0, V_ASN1_CONTEXT_SPECIFIC);
-		memcpy(p, inner, (size_t)n);
-	}
-	ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new();
-	bool ok = os && n > 0 && (org ? ASN1_OCTET_STRING_set(os, inner, n) : der && ASN1_OCTET_STRING_set(os, der, total));
-	X509_EXTENSION *ext = ok ? X509_EXTENSION_create_by_OBJ(NULL, org ? ca->oid_org_code : ca->oid_id_code, 0, os) : NULL;
-	ok = ext && put_i2d(out, ext, CHECKED_I2D_OF(X509_EXTENSION, i2d_X509_EXTENSION));
-	X509_EXTENSION_free(ext);
-	ASN1_OCTET_STRING_free(os);
-	OPENSSL_free(der);
-	OPENSSL_free(inner);
-	ASN1_STRING_free(ps);
-	if (ok)
-		return GXCA_OK;
-	return out->failed ? gxca__oom(ca->ctx)
-			   : gxca__fail_ossl(ca->ctx, GXCA_ECRYPTO, "identity", "无法构造身份标识扩展",
-					     "cannot build the identity extension");
+	const gxca__buf *oid = org ? &ca->tmpl.org_code : &ca->tmpl.id_code;
+	size_t len = strlen(v); /* at most 32 */
+	int ps = ASN1_object_size(0, (int)len, V_ASN1_PRINTABLESTRING);
+	int value = org ? ps : ASN1_object_size(1, ps, 0);
+	put_tlv(out, 1, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, NULL,
+		oid->len + (size_t)ASN1_object_size(0, value, V_ASN1_OCTET_STRING));
+	gxca__buf_append(out, oid->data, oid->len);
+	put_tlv(out, 0, V_ASN1_OCTET_STRING, V_ASN1_UNIVERSAL, NULL, (size_t)value); /* extnValue */
+	if (!org)
+		put_tlv(out, 1, 0, V_ASN1_CONTEXT_SPECIFIC, NULL, (size_t)ps);
+	put_tlv(out, 0, V_ASN1_PRINTABLESTRING, V_ASN1_UNIVERSAL, v, len);
+	return out->failed ? gxca__oom(ca->ctx) : GXCA_OK;
 }
 
 /* ---- serials and signing ------------------------------------------------------- */
 
-/* 16 random octets as a positive INTEGER (0x40 set, 0x80 clear: always 16
- * octets, no padding), appended to out; hex receives it in capitals. */
+/* 16 random octets for a serial: from the test hook, or from a pool filled
+ * by RAND_bytes a few hundred octets at a time (one call per serial costs
+ * as much as a tenth of an ECDSA signature); a forked child never uses
+ * its parent's pool. */
+static int serial_octets(gxca_ca *ca, uint8_t b[GXCA__SERIAL_BYTES])
+{
+	if (ca->serial_fn)
+		return ca->serial_fn(b, ca->serial_arg);
+	pid_t pid = getpid();
+	if (ca->pool_left < GXCA__SERIAL_BYTES || ca->pool_pid != pid) {
+		if (RAND_bytes(ca->pool, sizeof ca->pool) != 1)
+			return -1;
+		ca->pool_left = sizeof ca->pool;
+		ca->pool_pid = pid;
+	}
+	uint8_t *p = ca->pool + sizeof ca->pool - ca->pool_left;
+	memcpy(b, p, GXCA__SERIAL_BYTES);
+	OPENSSL_cleanse(p, GXCA__SERIAL_BYTES);
+	ca->pool_left -= GXCA__SERIAL_BYTES;
+	return 0;
+}
+
+/* A positive INTEGER of 16 octets (0x40 set, 0x80 clear: always 16, with
+ * no padding octet), appended to out; hex receives it in capitals. */
 static int new_serial(gxca_ca *ca, gxca__buf *out, char hex[GXCA__SERIAL_MAX])
 {
 	uint8_t b[GXCA__SERIAL_BYTES];
-	int rc = ca->serial_fn ? ca->serial_fn(b, ca->serial_arg) : RAND_bytes(b, sizeof b) == 1 ? 0 : -1;
-	if (rc)
+	if (serial_octets(ca, b))
 		return gxca__fail_ossl(ca->ctx, GXCA_ECRYPTO, "serial", "随机数生成失败", "the RNG failed");
 	b[0] = (uint8_t)((b[0] & 0x7f) | 0x40);
-	ASN1_INTEGER *ai = ASN1_INTEGER_new();
-	bool ok = ai && ASN1_STRING_set(ai, b, sizeof b) == 1 && put_i2d(out, ai, CHECKED_I2D_OF(ASN1_INTEGER, i2d_ASN1_INTEGER));
-	ASN1_INTEGER_free(ai);
-	if (!ok)
-		return gxca__fail_ossl(ca->ctx, GXCA_ENOMEM, NULL, NULL, NULL);
+	put_tlv(out, 0, V_ASN1_INTEGER, V_ASN1_UNIVERSAL, b, sizeof b);
+	if (out->failed)
+		return gxca__oom(ca->ctx);
 	static const char digits[] = "0123456789ABCDEF";
 	for (size_t i = 0; i < sizeof b; i++) {
 		hex[2 * i] = digits[b[i] >> 4];
@@ -408,16 +416,15 @@ static int sign_tbs(gxca_ca *ca, const gxca__buf *tbs, gxca__buf *cert)
 		OPENSSL_free(bits);
 		return gxca__fail_ossl(ca->ctx, GXCA_ECRYPTO, "ca", "CA 签名失败", "the CA signature failed");
 	}
-	gxca__buf body = {0};
 	bits[0] = 0;
-	gxca__buf_append(&body, tbs->data, tbs->len);
-	gxca__buf_append(&body, ca->tmpl.sigalg.data, ca->tmpl.sigalg.len);
-	put_tlv(&body, 0, V_ASN1_BIT_STRING, V_ASN1_UNIVERSAL, bits, n + 1);
-	put_tlv(cert, 1, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, body.data, body.len);
-	ok = !body.failed && !cert->failed;
-	gxca__buf_free(&body);
+	size_t body = tbs->len + ca->tmpl.sigalg.len + (size_t)ASN1_object_size(0, (int)n + 1, V_ASN1_BIT_STRING);
+	gxca__buf_reserve(cert, (size_t)ASN1_object_size(1, (int)body, V_ASN1_SEQUENCE));
+	put_tlv(cert, 1, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, NULL, body);
+	gxca__buf_append(cert, tbs->data, tbs->len);
+	gxca__buf_append(cert, ca->tmpl.sigalg.data, ca->tmpl.sigalg.len);
+	put_tlv(cert, 0, V_ASN1_BIT_STRING, V_ASN1_UNIVERSAL, bits, n + 1);
 	OPENSSL_free(bits);
-	return ok ? GXCA_OK : gxca__oom(ca->ctx);
+	return cert->failed ? gxca__oom(ca->ctx) : GXCA_OK;
 }
 
 int gxca__ca_sign_crl(gxca_ca *ca, X509_CRL *crl)
@@ -455,6 +462,8 @@ static bool put_sigalg(gxca_ca *ca, gxca__buf *out)
 	return ok;
 }
 
+static bool ski_template(gxca__buf *b);
+
 /* The DER that every end-entity certificate of this CA shares. */
 static int build_template(gxca_ca *ca)
 {
@@ -475,11 +484,14 @@ static int build_template(gxca_ca *ca)
 	const X509_EXTENSION *ku[3] = {ca->ku_sign, ca->ku_encipher, ca->ku_agree};
 	for (int i = 0; ok && i < 3; i++)
 		ok = put_i2d(&t->ku[i], ku[i], CHECKED_I2D_OF(X509_EXTENSION, i2d_X509_EXTENSION));
+	ok = ok && ski_template(&t->ski) &&
+	     put_i2d(&t->org_code, ca->oid_org_code, CHECKED_I2D_OF(ASN1_OBJECT, i2d_ASN1_OBJECT)) &&
+	     put_i2d(&t->id_code, ca->oid_id_code, CHECKED_I2D_OF(ASN1_OBJECT, i2d_ASN1_OBJECT));
 	ok = ok && put_sigalg(ca, &t->sigalg) && !t->version.failed;
 	if (ok)
 		return GXCA_OK;
 	bool oom = t->version.failed || t->sigalg.failed || t->issuer.failed || t->exts.failed || t->ku[0].failed ||
-		   t->ku[1].failed || t->ku[2].failed;
+		   t->ku[1].failed || t->ku[2].failed || t->ski.failed || t->org_code.failed || t->id_code.failed;
 	return oom ? gxca__oom(ca->ctx)
 		   : gxca__fail_ossl(ca->ctx, GXCA_ECRYPTO, "ca", "无法使用 CA 私钥构造证书",
 				     "cannot prepare certificates with the CA key");
@@ -493,6 +505,9 @@ static void free_template(struct gxca__leaf_template *t)
 	gxca__buf_free(&t->exts);
 	for (int i = 0; i < 3; i++)
 		gxca__buf_free(&t->ku[i]);
+	gxca__buf_free(&t->ski);
+	gxca__buf_free(&t->org_code);
+	gxca__buf_free(&t->id_code);
 }
 
 static const gxca__buf *key_usage(const gxca_ca *ca, int usage, int key_alg)
@@ -504,14 +519,22 @@ static const gxca__buf *key_usage(const gxca_ca *ca, int usage, int key_alg)
 }
 
 /* subjectKeyIdentifier: SHA-1 of the subject public key bits (RFC 5280 §4.2.1.2, method 1). */
-static bool put_ski(gxca__buf *b, const ASN1_BIT_STRING *bits)
+static bool put_ski(const gxca_ca *ca, gxca__buf *b, const ASN1_BIT_STRING *bits)
 {
-	unsigned char md[SHA_DIGEST_LENGTH];
+	gxca__buf_append(b, ca->tmpl.ski.data, ca->tmpl.ski.len); /* ends with the 20-octet key id */
+	return !b->failed && SHA1(ASN1_STRING_get0_data(bits), (size_t)ASN1_STRING_length(bits),
+				  (unsigned char *)b->data + b->len - SHA_DIGEST_LENGTH);
+}
+
+/* subjectKeyIdentifier with a key id of zeros: put_ski() writes the id. */
+static bool ski_template(gxca__buf *b)
+{
+	static const unsigned char zeros[SHA_DIGEST_LENGTH];
 	ASN1_OCTET_STRING *id = ASN1_OCTET_STRING_new();
-	bool ok = id && SHA1(ASN1_STRING_get0_data(bits), (size_t)ASN1_STRING_length(bits), md) &&
-		  ASN1_OCTET_STRING_set(id, md, sizeof md) == 1;
-	X509_EXTENSION *ext = ok ? X509V3_EXT_i2d(NID_subject_key_identifier, 0, id) : NULL;
-	ok = put_i2d(b, ext, CHECKED_I2D_OF(X509_EXTENSION, i2d_X509_EXTENSION));
+	X509_EXTENSION *ext = id && ASN1_OCTET_STRING_set(id, zeros, sizeof zeros) == 1
+				      ? X509V3_EXT_i2d(NID_subject_key_identifier, 0, id) : NULL;
+	bool ok = put_i2d(b, ext, CHECKED_I2D_OF(X509_EXTENSION, i2d_X509_EXTENSION)) && b->len > sizeof zeros &&
+		  memcmp(b->data + b->len - sizeof zeros, zeros, sizeof zeros) == 0;
 	X509_EXTENSION_free(ext);
 	ASN1_OCTET_STRING_free(id);
 	return ok;
@@ -538,13 +561,15 @@ static int put_extensions(gxca_ca *ca, const struct gxca__issue_subject *si, con
 			  int usage, gxca__buf *b)
 {
 	gxca__buf list = {0}, seq = {0};
+	gxca__buf_reserve(&list, 512);
 	const gxca__buf *ku = key_usage(ca, usage, req->key_alg);
 	gxca__buf_append(&list, ca->tmpl.exts.data, ca->tmpl.exts.len);
 	gxca__buf_append(&list, ku->data, ku->len);
-	int rc = put_ski(&list, req->bits) ? GXCA_OK : gxca__oom(ca->ctx);
+	int rc = put_ski(ca, &list, req->bits) ? GXCA_OK : gxca__oom(ca->ctx);
 	if (!rc)
 		rc = identity_ext(ca, si, &list);
 	if (!rc) {
+		gxca__buf_reserve(&seq, list.len + 8);
 		put_tlv(&seq, 1, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, list.data, list.len);
 		put_tlv(b, 1, 3, V_ASN1_CONTEXT_SPECIFIC, seq.data, seq.len);
 		if (list.failed || seq.failed || b->failed)
@@ -581,6 +606,7 @@ int gxca__ca_make_leaf(gxca_ca *ca, const struct gxca__issue_subject *si, const 
 {
 	memset(out, 0, sizeof *out);
 	gxca__buf body = {0}, tbs = {0}, cert = {0};
+	gxca__buf_reserve(&body, 1024); /* a certificate of this profile is under 1 KB */
 	int rc = subject_of(ca->ctx, si, &out->subject);
 	if (!rc) {
 		gxca__buf_append(&body, ca->tmpl.version.data, ca->tmpl.version.len);
@@ -602,8 +628,10 @@ int gxca__ca_make_leaf(gxca_ca *ca, const struct gxca__issue_subject *si, const 
 		gxca__buf_append(&body, req->spki, req->spki_len); /* the request's, byte for byte */
 		rc = put_extensions(ca, si, req, usage, &body);
 	}
-	if (!rc && !body.failed)
+	if (!rc && !body.failed) {
+		gxca__buf_reserve(&tbs, body.len + 8);
 		put_tlv(&tbs, 1, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, body.data, body.len);
+	}
 	if (!rc)
 		rc = body.failed || tbs.failed ? gxca__oom(ca->ctx) : sign_tbs(ca, &tbs, &cert);
 	gxca__buf_free(&body);
@@ -761,6 +789,7 @@ void gxca_ca_free(gxca_ca *ca)
 	ASN1_OBJECT_free(ca->oid_id_code);
 	gxca__free(ca->issuer_text);
 	free_template(&ca->tmpl);
+	OPENSSL_cleanse(ca->pool, sizeof ca->pool);
 	EVP_MD_CTX_free(ca->sign_tmpl); /* holds the key: before a token key releases its token */
 	gxca__spki_decoder_free(ca->spki_dec);
 	gxca_key_free(ca->key);

@@ -45,6 +45,8 @@ typedef struct {
 	bool failed;
 } gxca__buf;
 void gxca__buf_append(gxca__buf *b, const void *p, size_t n);
+/* Room for n more bytes at once (a builder that knows its size). */
+void gxca__buf_reserve(gxca__buf *b, size_t n);
 void gxca__buf_puts(gxca__buf *b, const char *s);
 void gxca__buf_printf(gxca__buf *b, const char *fmt, ...) GXCA_PRINTF(2, 3);
 void gxca__buf_free(gxca__buf *b);
