@@ -6,6 +6,8 @@
 #include <stdarg.h>
 
 #include "ca-util.h"
+
+#include <sys/wait.h>
 #include "token-helper.h"
 
 #include <openssl/pem.h>
@@ -337,6 +339,40 @@ START_TEST(test_subject_text)
 		gxca_cert_free(p);
 	}
 	tu_opts_free(&o);
+}
+END_TEST
+
+/* Serial octets come from a per-CA pool: a forked child must not reuse
+ * what its parent drew next (both would issue the same serial). */
+START_TEST(test_serial_pool_after_fork)
+{
+	gxca_cert *a = tu_issue(ca, ctx, org, GXCA_KEY_SM2); /* fills the pool */
+	int p[2];
+	ck_assert_int_eq(pipe(p), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		gxca_issue_options o;
+		tu_opts(&o, GXCA_KEY_SM2);
+		gxca_cert *c = NULL;
+		int rc = gxca_ca_issue(ca, org, &o, &c);
+		const char *serial = rc == GXCA_OK ? gxca_cert_serial(c) : "failed";
+		ssize_t w = write(p[1], serial, strlen(serial));
+		_exit(w > 0 ? 0 : 1);
+	}
+	close(p[1]);
+	char child[64] = "";
+	ssize_t n = read(p[0], child, sizeof child - 1);
+	close(p[0]);
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_gt(n, 0);
+	gxca_cert *b = tu_issue(ca, ctx, org, GXCA_KEY_SM2);
+	ck_assert_str_ne(child, "failed");
+	ck_assert_str_ne(child, gxca_cert_serial(b));
+	ck_assert_str_ne(gxca_cert_serial(a), gxca_cert_serial(b));
+	gxca_cert_free(a);
+	gxca_cert_free(b);
 }
 END_TEST
 
@@ -1099,6 +1135,7 @@ static Suite *ca_suite(void)
 	tcase_add_test(tc, test_ec_points);
 	tcase_add_test(tc, test_batch);
 	tcase_add_test(tc, test_subject_text);
+	tcase_add_test(tc, test_serial_pool_after_fork);
 	tcase_add_test(tc, test_openssl_made_requests);
 	tcase_add_test(tc, test_policy_key_algorithms);
 	tcase_add_test(tc, test_serial_collision);
