@@ -116,17 +116,17 @@ static int ec_spki_alg(struct gxca__spki_decoder *d, const struct gxca__request 
 	if (OBJ_obj2nid(obj) != NID_X9_62_id_ecPublicKey || ptype != V_ASN1_OBJECT)
 		return -1;
 	int curve = OBJ_obj2nid(pval);
-	EC_GROUP *g = curve == NID_X9_62_prime256v1 ? d->p256 : curve == NID_sm2 ? d->sm2 : NULL;
-	if (!g)
+	bool p256 = curve == NID_X9_62_prime256v1;
+	if (!p256 && curve != NID_sm2)
 		return -1;
 	const unsigned char *pt = ASN1_STRING_get0_data(r->bits);
 	int n = ASN1_STRING_length(r->bits);
 	/* A whole number of octets; oct2point checks the point is on the curve
 	 * (both curves have cofactor 1, so that is the whole check). */
-	EC_POINT *point = g == d->p256 ? d->p256_point : d->sm2_point;
-	if (n < 1 || (r->bits->flags & 0x07) || pt[0] == 0 || EC_POINT_oct2point(g, point, pt, (size_t)n, d->bn) != 1)
+	if (n < 1 || (r->bits->flags & 0x07) || pt[0] == 0 ||
+	    EC_POINT_oct2point(p256 ? d->p256 : d->sm2, p256 ? d->p256_point : d->sm2_point, pt, (size_t)n, d->bn) != 1)
 		return 0;
-	return g == d->p256 ? GXCA_KEY_EC_P256 : GXCA_KEY_SM2;
+	return p256 ? GXCA_KEY_EC_P256 : GXCA_KEY_SM2;
 }
 
 static EVP_PKEY *decode_spki(struct gxca__spki_decoder *dec, const unsigned char *der, size_t len)
@@ -149,7 +149,7 @@ static int from_spki(gxca_ctx *ctx, struct gxca__spki_decoder *dec, const unsign
 {
 	if (!spki_parts(der, (long)len, r))
 		return request_error(ctx);
-	if (!r->spki && !(r->spki = OPENSSL_memdup(der, len)))
+	if (!(r->spki = OPENSSL_memdup(der, len)))
 		return gxca__fail_ossl(ctx, GXCA_ENOMEM, NULL, NULL, NULL);
 	r->spki_len = len;
 	int alg = dec ? ec_spki_alg(dec, r) : -1;

@@ -206,18 +206,25 @@ static int id_code_value(gxca_ctx *ctx, const ASN1_OCTET_STRING *ext, char **out
 
 /* ---- certificates -------------------------------------------------------- */
 
-int gxca__x509_set_sm2_id(gxca_ctx *ctx, X509 *x)
+/* The distinguishing ID on an SM2-signed certificate; false only for
+ * memory. Records nothing on ctx (gxca__cert_x509 runs on any thread). */
+static bool set_sm2_id(const gxca_ctx *ctx, X509 *x)
 {
 	if (X509_get_signature_nid(x) != NID_SM2_with_SM3)
-		return GXCA_OK;
+		return true;
 	const char *id = gxca__sm2_id(ctx);
 	ASN1_OCTET_STRING *v = ASN1_OCTET_STRING_new();
 	if (!v || ASN1_OCTET_STRING_set(v, (const unsigned char *)id, (int)strlen(id)) != 1) {
 		ASN1_OCTET_STRING_free(v);
-		return gxca__fail_ossl(ctx, GXCA_ENOMEM, NULL, NULL, NULL);
+		return false;
 	}
 	X509_set0_distinguishing_id(x, v);
-	return GXCA_OK;
+	return true;
+}
+
+int gxca__x509_set_sm2_id(gxca_ctx *ctx, X509 *x)
+{
+	return set_sm2_id(ctx, x) ? GXCA_OK : gxca__fail_ossl(ctx, GXCA_ENOMEM, NULL, NULL, NULL);
 }
 
 static const int dn_nids[GXCA__DN_FIELDS] = {NID_countryName, NID_stateOrProvinceName,
@@ -378,16 +385,9 @@ X509 *gxca__cert_x509(const gxca_cert *c)
 		return x;
 	const unsigned char *p = c->der;
 	X509 *fresh = d2i_X509(NULL, &p, (long)c->der_len);
-	ASN1_OCTET_STRING *id = NULL;
-	if (fresh && X509_get_signature_nid(fresh) == NID_SM2_with_SM3) { /* the ctx is not touched: any thread */
-		const char *v = gxca__sm2_id(c->ctx);
-		if (!(id = ASN1_OCTET_STRING_new()) || ASN1_OCTET_STRING_set(id, (const unsigned char *)v, (int)strlen(v)) != 1) {
-			ASN1_OCTET_STRING_free(id);
-			X509_free(fresh);
-			fresh = NULL;
-		} else {
-			X509_set0_distinguishing_id(fresh, id);
-		}
+	if (fresh && !set_sm2_id(c->ctx, fresh)) {
+		X509_free(fresh);
+		fresh = NULL;
 	}
 	if (!fresh) {
 		ERR_clear_error();
@@ -913,31 +913,11 @@ static int map_verify_error(gxca_ctx *ctx, int err, int depth)
 	return code;
 }
 
-/* A certificate fresh from issuance carries no decoded key, which path
- * validation needs: verify a parsed copy of it. */
-static X509 *complete(gxca_ctx *ctx, X509 *x)
+/* leaf comes from gxca__cert_x509(), parsed from DER: its key is decoded
+ * unless OpenSSL cannot decode it at all. */
+static int verify_chain(gxca_ctx *ctx, X509 *leaf, const gxca_cert *const *chain, size_t n, int64_t at)
 {
-	if (X509_get0_pubkey(x)) {
-		X509_up_ref(x);
-		return x;
-	}
-	ERR_clear_error();
-	unsigned char *der = NULL;
-	int n = i2d_X509(x, &der);
-	const unsigned char *p = der;
-	X509 *copy = n > 0 ? d2i_X509(NULL, &p, n) : NULL;
-	OPENSSL_free(der);
-	if (copy && gxca__x509_set_sm2_id(ctx, copy)) {
-		X509_free(copy);
-		copy = NULL;
-	}
-	return copy;
-}
-
-static int verify_chain(gxca_ctx *ctx, X509 *cert, const gxca_cert *const *chain, size_t n, int64_t at)
-{
-	X509 *leaf = complete(ctx, cert);
-	if (!leaf)
+	if (!X509_get0_pubkey(leaf))
 		return gxca__fail_ossl(ctx, GXCA_ECRYPTO, "cert", "无法读取证书公钥", "cannot read the certificate key");
 	X509_STORE *store = X509_STORE_new();
 	X509_STORE_CTX *sctx = X509_STORE_CTX_new();
@@ -961,7 +941,6 @@ static int verify_chain(gxca_ctx *ctx, X509 *cert, const gxca_cert *const *chain
 	}
 	X509_STORE_CTX_free(sctx);
 	X509_STORE_free(store);
-	X509_free(leaf);
 	return rc;
 }
 

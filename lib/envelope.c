@@ -261,6 +261,21 @@ static void *ahead_main(void *arg)
 	return NULL;
 }
 
+/* Free a; its mutex and condition too when inited. */
+static void ahead_free(struct ahead *a, bool inited)
+{
+	if (inited) {
+		pthread_cond_destroy(&a->cv);
+		pthread_mutex_destroy(&a->mu);
+	}
+	for (int i = 0; i < SLOTS; i++)
+		if (a->mem[i]) {
+			OPENSSL_cleanse(a->mem[i], SLOT_CAP); /* plaintext when encrypting */
+			gxca__free(a->mem[i]);
+		}
+	gxca__free(a);
+}
+
 static void ahead_stop(struct ahead *a)
 {
 	if (!a)
@@ -270,13 +285,7 @@ static void ahead_stop(struct ahead *a)
 	pthread_cond_broadcast(&a->cv);
 	pthread_mutex_unlock(&a->mu);
 	pthread_join(a->thread, NULL);
-	pthread_cond_destroy(&a->cv);
-	pthread_mutex_destroy(&a->mu);
-	for (int i = 0; i < SLOTS; i++) {
-		OPENSSL_cleanse(a->mem[i], SLOT_CAP); /* plaintext when encrypting */
-		gxca__free(a->mem[i]);
-	}
-	gxca__free(a);
+	ahead_free(a, true);
 }
 
 /* Read the rest of a regular file ahead; false (and plain reads) otherwise. */
@@ -289,25 +298,19 @@ static bool ahead_start(struct rd *r)
 	if (!a)
 		return false;
 	a->fd = r->fd;
-	bool sync = true;
+	bool mem = true;
 	for (int i = 0; i < SLOTS; i++)
-		sync = (a->mem[i] = gxca__malloc(SLOT_CAP)) && sync;
-	sync = sync && pthread_mutex_init(&a->mu, NULL) == 0;
-	if (sync && pthread_cond_init(&a->cv, NULL) != 0) {
+		mem = (a->mem[i] = gxca__malloc(SLOT_CAP)) && mem;
+	bool inited = mem && pthread_mutex_init(&a->mu, NULL) == 0;
+	if (inited && pthread_cond_init(&a->cv, NULL) != 0) {
 		pthread_mutex_destroy(&a->mu);
-		sync = false;
+		inited = false;
 	}
-	if (sync && pthread_create(&a->thread, NULL, ahead_main, a) == 0) {
+	if (inited && pthread_create(&a->thread, NULL, ahead_main, a) == 0) {
 		r->ahead = a;
 		return true;
 	}
-	if (sync) {
-		pthread_cond_destroy(&a->cv);
-		pthread_mutex_destroy(&a->mu);
-	}
-	for (int i = 0; i < SLOTS; i++)
-		gxca__free(a->mem[i]);
-	gxca__free(a);
+	ahead_free(a, inited);
 	return false;
 }
 

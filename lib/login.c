@@ -316,20 +316,28 @@ static int as_format(gxca_ctx *ctx, int rc)
 	return rc;
 }
 
+/* Open a login message: a JSON object of version 1 with only these keys.
+ * *o is set (caller puts it) even on failure. */
+static int message_open(gxca__jr *j, gxca_ctx *ctx, const char *text, size_t len, const char *const *keys,
+			const char *zh, const char *en, json_object **o)
+{
+	int64_t v = 0;
+	gxca__jr_init(j, ctx, GXCA_ELOGIN_FORMAT);
+	*o = NULL;
+	int rc = as_format(ctx, gxca__jr_parse(j, text, len, o));
+	if (!rc && !json_object_is_type(*o, json_type_object))
+		rc = gxca__jr_fail(j, zh, en);
+	if (!rc)
+		rc = gxca__jr_only(j, *o, keys);
+	return rc ? rc : gxca__jr_int(j, *o, "v", true, 1, 1, &v);
+}
+
 static int challenge_parse(gxca_ctx *ctx, const char *text, size_t len, struct challenge *c)
 {
 	static const char *const keys[] = {"v", "platform", "nonce", "iat", "exp", "mac", NULL};
 	gxca__jr j;
-	gxca__jr_init(&j, ctx, GXCA_ELOGIN_FORMAT);
 	json_object *o = NULL;
-	int64_t v = 0;
-	int rc = as_format(ctx, gxca__jr_parse(&j, text, len, &o));
-	if (!rc && !json_object_is_type(o, json_type_object))
-		rc = gxca__jr_fail(&j, "挑战应为 JSON 对象", "the challenge must be a JSON object");
-	if (!rc)
-		rc = gxca__jr_only(&j, o, keys);
-	if (!rc)
-		rc = gxca__jr_int(&j, o, "v", true, 1, 1, &v);
+	int rc = message_open(&j, ctx, text, len, keys, "挑战应为 JSON 对象", "the challenge must be a JSON object", &o);
 	if (!rc)
 		rc = gxca__jr_str(&j, o, "platform", true, 64, &c->platform);
 	if (!rc)
@@ -447,16 +455,8 @@ static int response_parse(gxca_ctx *ctx, const char *text, size_t len, struct re
 {
 	static const char *const keys[] = {"v", "challenge", "sig", "cert", NULL};
 	gxca__jr j;
-	gxca__jr_init(&j, ctx, GXCA_ELOGIN_FORMAT);
 	json_object *o = NULL;
-	int64_t v = 0;
-	int rc = as_format(ctx, gxca__jr_parse(&j, text, len, &o));
-	if (!rc && !json_object_is_type(o, json_type_object))
-		rc = gxca__jr_fail(&j, "应答应为 JSON 对象", "the response must be a JSON object");
-	if (!rc)
-		rc = gxca__jr_only(&j, o, keys);
-	if (!rc)
-		rc = gxca__jr_int(&j, o, "v", true, 1, 1, &v);
+	int rc = message_open(&j, ctx, text, len, keys, "应答应为 JSON 对象", "the response must be a JSON object", &o);
 	if (!rc)
 		rc = gxca__jr_str(&j, o, "challenge", true, 4096, &r->challenge);
 	if (!rc)
