@@ -34,6 +34,14 @@ run asan --enable-asan --enable-ubsan
 make -C _build/asan -j"$jobs" check || status=1
 summary _build/asan > _build/summary.asan
 
+# automake puts the log of every test that did not pass into test-suite.log:
+# show it, so that a CI record says why.
+for d in _build/werror _build/asan; do
+  if grep -q '^# \(FAIL\|ERROR\|XPASS\): *[1-9]' "$d/test-suite.log" 2>/dev/null; then
+    echo "==== $d/test-suite.log (last 150 lines)"; tail -150 "$d/test-suite.log"
+  fi
+done
+
 cat _build/summary.werror _build/summary.asan | awk '
   $1 == "PASS" || $1 == "XFAIL" { p += $2 }
   $1 == "FAIL" || $1 == "ERROR" || $1 == "XPASS" { f += $2 }
