@@ -34,7 +34,8 @@ done
 rc=0 n=0
 for t in "$top_srcdir"/tests/lua/test-*.lua; do
   n=$((n + 1))
-  "$lua" "$t" || rc=1
+  echo "# $(basename "$t")"   # which program, should one die before its first line
+  "$lua" "$t" || { echo "# $(basename "$t"): exit status $?"; rc=1; }
 done
 [ "$n" -gt 0 ] || { echo "run.sh: no tests" >&2; exit 1; }
 exit $rc
