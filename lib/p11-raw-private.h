@@ -57,9 +57,10 @@ const char *gxca__ckr_name(CK_RV rv, char *buf, size_t cap);
  * Run fn(arg) in a worker thread; wait at most timeout_ms. arg (size bytes)
  * is copied into the job and copied back when fn finished in time; the
  * job's copy is wiped (it may hold a PIN). Returns GXCA_OK when fn ran to
- * the end (its own result is in the copied-back arg), GXCA_ETOKEN_TIMEOUT
- * (the worker is abandoned and frees the job when it ends), GXCA_ENOMEM or
- * GXCA_EGENERIC (no thread).
+ * the end (its own result is in the copied-back arg; the worker has been
+ * joined), GXCA_ETOKEN_TIMEOUT (the worker is abandoned, frees the job if
+ * it ever ends, and the library is pinned in memory for it), GXCA_ENOMEM
+ * or GXCA_EGENERIC (no thread).
  */
 int gxca__watchdog_run(int timeout_ms, void (*fn)(void *arg), void *arg, size_t size);
 

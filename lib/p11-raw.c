@@ -2,11 +2,13 @@
  * lib/p11-raw.c — raw PKCS#11 calls beside libp11, and the token watchdog.
  * See p11-raw-private.h for why this exists.
  */
+#define _GNU_SOURCE /* dladdr, for pin_library */
 #include "p11-raw-private.h"
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -306,22 +308,19 @@ static struct job *job_new(void (*fn)(void *), const void *arg, size_t size)
 	return j;
 }
 
-int gxca__watchdog_run(int timeout_ms, void (*fn)(void *arg), void *arg, size_t size)
+/* An abandoned worker may come back from the module at any later time and
+ * then runs this library's code: from then on the library must never be
+ * unloaded (a Lua or Python interpreter dlcloses its modules at exit).
+ * RTLD_NOLOAD finds the copy already loaded; RTLD_NODELETE pins it. */
+static void pin_library(void)
 {
-	struct job *j = job_new(fn, arg, size);
-	if (!j)
-		return GXCA_ENOMEM;
-	pthread_attr_t attr;
-	pthread_t th;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	int err = pthread_create(&th, &attr, job_main, j);
-	pthread_attr_destroy(&attr);
-	if (err) {
-		j->refs = 1;
-		job_unref(j);
-		return GXCA_EGENERIC;
-	}
+	Dl_info info;
+	if (dladdr((void *)(uintptr_t)pin_library, &info) && info.dli_fname)
+		(void)dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
+}
+
+static struct timespec deadline_after(int timeout_ms)
+{
 	struct timespec until;
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += timeout_ms / 1000;
@@ -330,6 +329,21 @@ int gxca__watchdog_run(int timeout_ms, void (*fn)(void *arg), void *arg, size_t 
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;
 	}
+	return until;
+}
+
+int gxca__watchdog_run(int timeout_ms, void (*fn)(void *arg), void *arg, size_t size)
+{
+	struct job *j = job_new(fn, arg, size);
+	if (!j)
+		return GXCA_ENOMEM;
+	pthread_t th;
+	if (pthread_create(&th, NULL, job_main, j)) {
+		j->refs = 1;
+		job_unref(j);
+		return GXCA_EGENERIC;
+	}
+	struct timespec until = deadline_after(timeout_ms);
 	pthread_mutex_lock(&j->mu);
 	int rc = 0;
 	while (!j->done && rc != ETIMEDOUT)
@@ -338,6 +352,14 @@ int gxca__watchdog_run(int timeout_ms, void (*fn)(void *arg), void *arg, size_t 
 	if (done)
 		memcpy(arg, j->arg, size);
 	pthread_mutex_unlock(&j->mu);
+	if (done) {
+		/* The worker still has to leave job_main: no thread may be left
+		 * running this library's code once the call has returned. */
+		pthread_join(th, NULL);
+	} else {
+		pin_library();
+		pthread_detach(th);
+	}
 	job_unref(j);
 	return done ? GXCA_OK : GXCA_ETOKEN_TIMEOUT;
 }

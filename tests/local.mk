@@ -12,6 +12,7 @@ UNIT_TESTS = \
 	tests/unit/test-material \
 	tests/unit/test-application \
 	tests/unit/test-token \
+	tests/unit/test-unload \
 	tests/unit/test-envelope \
 	tests/unit/test-login \
 	tests/unit/test-eseal \
@@ -81,6 +82,12 @@ tests_unit_test_token_SOURCES = tests/unit/test-token.c $(TOKEN_TEST_SOURCES)
 tests_unit_test_token_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_token_LDADD = $(UNIT_LDADD) $(OPENSSL_LIBS)
 tests_unit_test_token_DEPENDENCIES = lib/libgxca-core.la tests/p11mock/p11mock.la
+# Not linked with the library: it dlopen()s and dlclose()s it.
+tests_unit_test_unload_SOURCES = tests/unit/test-unload.c
+tests_unit_test_unload_SOURCES += tests/common.h
+tests_unit_test_unload_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests -DTEST_BUILDDIR='"$(abs_top_builddir)"' $(CHECK_CFLAGS)
+tests_unit_test_unload_LDADD = $(CHECK_LIBS)
+tests_unit_test_unload_DEPENDENCIES = lib/libgxca.la tests/p11mock/p11mock.la
 tests_unit_test_envelope_SOURCES = tests/unit/test-envelope.c $(TOKEN_TEST_SOURCES)
 tests_unit_test_envelope_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_test_envelope_LDADD = $(UNIT_LDADD) $(OPENSSL_LIBS)

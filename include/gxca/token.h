@@ -86,7 +86,11 @@ GXCA_API int gxca_token_module_open(gxca_token_module **out, gxca_ctx *ctx,
 GXCA_API void gxca_token_module_close(gxca_token_module *mod);
 /** The module's file path or name. Borrowed; "" for NULL. */
 GXCA_API const char *gxca_token_module_path(const gxca_token_module *mod);
-/** Time limit of token calls in milliseconds (100 .. 600000; default 15000). */
+/**
+ * Time limit of token calls in milliseconds (100 .. 600000; default 15000).
+ * After a call timed out, its worker is abandoned inside the module, and
+ * the module and libgxca itself stay loaded for it (dlclose unloads neither).
+ */
 GXCA_API int gxca_token_module_set_timeout(gxca_token_module *mod, int timeout_ms) GXCA_WARN_UNUSED;
 /** Read the token list again (tokens inserted or removed, fresh flags). */
 GXCA_API int gxca_token_module_refresh(gxca_token_module *mod) GXCA_WARN_UNUSED;
