@@ -566,19 +566,23 @@ struct tlv {
 	uint8_t hdr[16];
 };
 
-/* Read one TLV header (ASN1_get_object on the buffered bytes). */
+/* Read one TLV header. ASN1_get_object is given the bound of the whole
+ * element (its content follows later), so the header is parsed from a
+ * zero-padded copy: a high tag number stops at the first zero byte and a
+ * length of lengths is at most 127 octets, so no read can leave `head`. */
 static bool rd_tlv(struct rd *r, struct tlv *t)
 {
 	size_t have = rd_avail(r, sizeof t->hdr);
 	if (have < 2)
 		return false;
-	memset(r->buf + r->len, 0, r->cap - r->len < 16 ? r->cap - r->len : 16); /* parse no stale bytes */
-	const unsigned char *p = r->buf + r->pos;
+	unsigned char head[sizeof t->hdr + 1 + 1 + 127 + 15] = {0};
+	size_t n = have < sizeof t->hdr ? have : sizeof t->hdr;
+	memcpy(head, r->buf + r->pos, n);
+	const unsigned char *p = head;
 	long len = 0;
-	/* Bound = what is buffered: the header must be there, the content may follow. */
 	int ret = ASN1_get_object(&p, &len, &t->tag, &t->cls, (long)have + LONG_MAX / 2);
-	t->hlen = (size_t)(p - (r->buf + r->pos));
-	if ((ret & 0x80) || t->hlen > have || t->hlen > sizeof t->hdr || len < 0) {
+	t->hlen = (size_t)(p - head);
+	if ((ret & 0x80) || t->hlen > n || len < 0) {
 		ERR_clear_error();
 		return false;
 	}

@@ -412,7 +412,12 @@ int gxca_login_respond(const gxca_key *key, const uint8_t *cert, size_t cert_len
 	uint8_t *der = NULL, *sig = NULL;
 	size_t der_len = 0, sig_len = 0;
 	char *text = gxca__strndup(challenge, challenge_len);
-	int rc = text ? cert_parse(ctx, cert, cert_len, &c) : gxca__oom(ctx);
+	int rc = text ? GXCA_OK : gxca__oom(ctx);
+	/* the copy stops at a NUL: what is signed and parsed is the copy */
+	if (!rc && strlen(text) != challenge_len)
+		rc = gxca__fail(ctx, GXCA_ELOGIN_FORMAT, "challenge", "挑战中含有 NUL 字符", "the challenge contains a NUL byte");
+	if (!rc)
+		rc = cert_parse(ctx, cert, cert_len, &c);
 	if (!rc)
 		rc = challenge_parse(ctx, text, challenge_len, &ch);
 	if (!rc && expected_platform && strcmp(expected_platform, ch.platform) != 0)

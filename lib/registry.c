@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -123,7 +124,10 @@ struct sq {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S__COUNT];
 	bool busy;        /* the last failure was a lock: retry the transaction */
+	bool memory;      /* an in-memory database: a forked child has its own copy */
 	uint32_t jitter;  /* back-off randomisation */
+	pid_t pid;        /* the process that opened db */
+	char *location;   /* as given, to open again in a forked child */
 };
 
 static struct sq *SQ(struct gxca__registry *r) { return (struct sq *)r; }
@@ -234,9 +238,42 @@ static void back_off(struct sq *sq, int attempt)
 	nanosleep(&ts, NULL);
 }
 
+static int sq_connect(struct sq *sq);
+static int configure(struct sq *sq);
+
+/* SQLite forbids carrying a connection across fork(): POSIX locks are not
+ * inherited, so parent and child would not see each other's locks, and
+ * whichever closed last would checkpoint and delete the WAL the other still
+ * writes to (committed rows lost). A forked child therefore opens its own
+ * connection on first use and abandons the inherited one unclosed. */
+static int sq_own(struct sq *sq)
+{
+	if (sq->pid == getpid() || sq->memory)
+		return GXCA_OK;
+	memset(sq->stmt, 0, sizeof sq->stmt); /* the parent's, never finalized here */
+	sq->db = NULL;
+	sq->jitter ^= (uint32_t)getpid();
+	int rc = sq_connect(sq);
+	if (!rc)
+		rc = configure(sq);
+	if (rc) {
+		for (size_t i = 0; i < S__COUNT; i++)
+			sqlite3_finalize(sq->stmt[i]);
+		memset(sq->stmt, 0, sizeof sq->stmt);
+		sqlite3_close_v2(sq->db);
+		sq->db = NULL; /* the next transaction tries again */
+		return rc;
+	}
+	sq->pid = getpid();
+	return GXCA_OK;
+}
+
 static int sq_txn(struct gxca__registry *r, bool write, gxca__reg_txn_fn fn, void *arg)
 {
 	struct sq *sq = SQ(r);
+	int own = sq_own(sq);
+	if (own)
+		return own;
 	int64_t deadline = now_ms() + GXCA__REG_BUSY_LIMIT_MS;
 	for (int attempt = 0;; attempt++) {
 		sq->busy = false;
@@ -542,9 +579,12 @@ static int sq_event_add(struct gxca__registry *r, const struct gxca__event *ev)
 static void sq_close(struct gxca__registry *r)
 {
 	struct sq *sq = SQ(r);
-	for (size_t i = 0; i < S__COUNT; i++)
-		sqlite3_finalize(sq->stmt[i]);
-	sqlite3_close_v2(sq->db);
+	if (sq->pid == getpid() || sq->memory) { /* a forked child leaves its parent's alone */
+		for (size_t i = 0; i < S__COUNT; i++)
+			sqlite3_finalize(sq->stmt[i]);
+		sqlite3_close_v2(sq->db);
+	}
+	gxca__free(sq->location);
 	gxca__free(sq);
 }
 
@@ -660,6 +700,18 @@ static int open_schema(struct sq *sq)
 	return sq_txn(&sq->base, true, migrate, NULL);
 }
 
+/* Open sq->db on sq->location (the PRAGMAs are configure()'s). */
+static int sq_connect(struct sq *sq)
+{
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+	int st = sqlite3_open_v2(sq->location, &sq->db, flags, NULL);
+	if (st != SQLITE_OK)
+		return sq_fail(sq, st, sq->location);
+	sqlite3_extended_result_codes(sq->db, 1);
+	sqlite3_busy_timeout(sq->db, BUSY_TIMEOUT_MS);
+	return GXCA_OK;
+}
+
 int gxca__registry_open(gxca_ctx *ctx, const char *location, struct gxca__registry **out)
 {
 	*out = NULL;
@@ -672,12 +724,12 @@ int gxca__registry_open(gxca_ctx *ctx, const char *location, struct gxca__regist
 	sq->base.ops = &sqlite_ops;
 	sq->base.ctx = ctx;
 	sq->jitter = (uint32_t)(uintptr_t)sq ^ (uint32_t)now_ms();
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
-	int st = sqlite3_open_v2(location, &sq->db, flags, NULL);
-	int rc = st == SQLITE_OK ? GXCA_OK : sq_fail(sq, st, location);
+	sq->pid = getpid();
+	sq->location = gxca__strdup(location);
+	int rc = sq->location ? sq_connect(sq) : gxca__oom(ctx);
 	if (!rc) {
-		sqlite3_extended_result_codes(sq->db, 1);
-		sqlite3_busy_timeout(sq->db, BUSY_TIMEOUT_MS);
+		const char *file = sqlite3_db_filename(sq->db, "main");
+		sq->memory = !file || !*file;
 		rc = open_schema(sq);
 	}
 	if (rc) {

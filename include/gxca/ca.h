@@ -15,6 +15,9 @@
  * (each with its own context and gxca_ca) and several processes may use one
  * registry file at the same time: the library waits and retries while the
  * file is locked, it never reports "busy" for a lock held a short while.
+ * A gxca_ca created before fork() may be used in the child: the child opens
+ * its own registry connection on first use and leaves the parent's alone
+ * (SQLite connections must not cross fork()); serials never repeat.
  * @since 1.0
  */
 #ifndef GXCA_CA_H

@@ -17,7 +17,10 @@
  * PINs: read from the caller's buffers, copied only into buffers that are
  * wiped (OPENSSL_cleanse) after use, never logged nor put in messages.
  * libp11 itself keeps a copy of the last login PIN to log in again after
- * fork(); it wipes it when the module is closed.
+ * fork(); it wipes it when the module is closed. Exception: after a call
+ * timed out, the stuck call may still read its memory, so neither the PIN
+ * copy of that call nor libp11's is wiped until the call returns (libp11's:
+ * never, the module is kept for the rest of the process).
  *
  * Keys: gxca_token_get_key() returns a gxca_key (see key.h) whose private
  * half stays on the token; gxca_key_sign() and every module taking a gxca_key

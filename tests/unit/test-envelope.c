@@ -120,6 +120,14 @@ START_TEST(test_null_and_garbage)
 	ck_assert_int_eq(gxca_envelope_decrypt_file(k, c, cl, path_of("junk"), path_of("junk.out")),
 			 GXCA_EENVELOPE_FORMAT);
 	ck_assert_int_eq(access(path_of("junk.out"), F_OK), -1); /* nothing left behind */
+	/* A tag number that never ends, filling the whole first read: the header
+	 * parser must stay inside the buffer (seen with make memcheck). */
+	static unsigned char endless[300 * 1024];
+	memset(endless, 0x80, sizeof endless);
+	endless[0] = 0x3f;
+	write_file(path_of("endless"), endless, sizeof endless);
+	ck_assert_int_eq(gxca_envelope_decrypt_file(k, c, cl, path_of("endless"), path_of("endless.out")),
+			 GXCA_EENVELOPE_FORMAT);
 	free(der);
 	free(c);
 	X509_free(x);

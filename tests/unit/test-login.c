@@ -183,8 +183,19 @@ START_TEST(test_refusals)
 	exp[6] = exp[6] == '9' ? '8' : '9';
 	ck_assert_int_eq(gxca_login_respond(f.key, f.cert, f.cert_len, ch, n, NULL, &r2, &rn), GXCA_OK);
 	ck_assert_int_eq(gxca_login_verify(f.srv, r2, rn, 0, &id), GXCA_ELOGIN_FORGED);
-	gxca_free(ch);
 	gxca_free(r2);
+	/* A NUL inside the challenge: refused, nothing read past the copy (ASan). */
+	char padded[4096];
+	ck_assert_uint_lt(n + 1000, sizeof padded);
+	memcpy(padded, ch, n);
+	padded[n] = '\0';
+	memset(padded + n + 1, ' ', 999);
+	r2 = NULL;
+	ck_assert_int_eq(gxca_login_respond(f.key, f.cert, f.cert_len, padded, n + 1000, NULL, &r2, &rn),
+			 GXCA_ELOGIN_FORMAT);
+	ck_assert_str_eq(gxca_error_field(gxca_ctx_last_error(f.ctx)), "challenge");
+	ck_assert_ptr_null(r2);
+	gxca_free(ch);
 	/* Another platform (same secret): the client refuses it, so does the server. */
 	gxca_login_server *other = NULL;
 	ck_assert_int_eq(gxca_login_server_new(&other, f.ctx, "099", secret, 32, f.store), GXCA_OK);

@@ -323,6 +323,60 @@ START_TEST(test_processes)
 }
 END_TEST
 
+/* A registry handle carried across fork(): the parent closes first, the
+ * child writes after and ends without closing. With the parent's connection
+ * reused in the child, the parent's close deleted the WAL the child then
+ * committed into, and the commit was lost with the child. */
+static const char *fork_value;
+
+static int put_value(struct gxca__registry *r, void *arg)
+{
+	return r->ops->meta_set(r, arg, fork_value);
+}
+
+static int get_value(struct gxca__registry *r, void *arg)
+{
+	char **out = arg;
+	return r->ops->meta_get(r, "fork-test", out);
+}
+
+START_TEST(test_fork_child)
+{
+	gxca_ctx *ctx = test_ctx();
+	struct gxca__registry *reg = NULL;
+	ck_assert_int_eq(gxca__registry_open(ctx, reg_path, &reg), GXCA_OK);
+	fork_value = "parent";
+	ck_assert_int_eq(gxca__registry_txn(reg, true, put_value, "fork-test"), GXCA_OK);
+	int go[2];
+	ck_assert_int_eq(pipe(go), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char c;
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1) /* the parent has closed its connection */
+			_exit(2);
+		fork_value = "child";
+		int rc = gxca__registry_txn(reg, true, put_value, "fork-test");
+		_exit(rc ? 1 : 0); /* a worker that ends without closing (or is killed) */
+	}
+	close(go[0]);
+	gxca__registry_close(reg);
+	ck_assert_int_eq(write(go[1], "x", 1), 1);
+	close(go[1]);
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	char *v = NULL;
+	ck_assert_int_eq(gxca__registry_open(ctx, reg_path, &reg), GXCA_OK);
+	ck_assert_int_eq(gxca__registry_txn(reg, false, get_value, &v), GXCA_OK);
+	ck_assert_str_eq(v, "child"); /* the child's commit is there */
+	gxca_free(v);
+	gxca__registry_close(reg);
+	gxca_ctx_free(ctx);
+}
+END_TEST
+
 /* Another connection holds the write lock for a while: the CA waits, no BUSY. */
 static void *hold_lock(void *arg)
 {
@@ -470,6 +524,7 @@ static Suite *registry_suite(void)
 	tcase_add_test(tc, test_lock_held);
 	tcase_add_test(tc, test_threads);
 	tcase_add_test(tc, test_processes);
+	tcase_add_test(tc, test_fork_child);
 	tcase_add_test(tc, test_kill9);
 	suite_add_tcase(s, tc);
 	return s;
