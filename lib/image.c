@@ -386,6 +386,24 @@ static int png_peek_size(gxca_ctx *ctx, const uint8_t *png, size_t len)
 	return w && h ? check_size(ctx, w, h) : GXCA_OK;
 }
 
+/* Every chunk must fit in the input. libpng 1.6.39 allocates a chunk's
+ * declared length before reading it, whatever png_set_chunk_malloc_max
+ * says (a 42-byte file declaring a 2 GB sPLT made it allocate 2 GB). */
+static int png_peek_chunks(gxca_ctx *ctx, const uint8_t *png, size_t len)
+{
+	size_t at = 8;
+	while (len - at >= 8) {
+		uint32_t n = be32(png + at);
+		if (n > len - at - 8 || len - at - 8 - n < 4)
+			return gxca__failf(ctx, GXCA_ESEAL_PNG, "png", "PNG 数据块在第 %zu 字节处越过文件末尾",
+					   "PNG chunk at byte %zu runs past the end of the file", at, at);
+		if (memcmp(png + at + 4, "IEND", 4) == 0)
+			break;
+		at += 12 + (size_t)n;
+	}
+	return GXCA_OK;
+}
+
 int gxca_image_from_png(gxca_image **out, gxca_ctx *ctx, const uint8_t *png, size_t png_len)
 {
 	if (!out || !ctx || !png)
@@ -395,6 +413,8 @@ int gxca_image_from_png(gxca_image **out, gxca_ctx *ctx, const uint8_t *png, siz
 	if (png_len < 8 || png_sig_cmp(png, 0, 8))
 		return gxca__fail(ctx, GXCA_ESEAL_PNG, "png", "不是 PNG 图像", "not a PNG image");
 	int rc = png_peek_size(ctx, png, png_len);
+	if (!rc)
+		rc = png_peek_chunks(ctx, png, png_len);
 	if (rc)
 		return rc;
 	struct png_io io = {.in = png, .in_len = png_len};
