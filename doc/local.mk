@@ -17,4 +17,4 @@ dist_man_MANS += \
 	doc/man/gxca_key.3 \
 	doc/man/gxca_cert.3 \
 	doc/man/gxca_ca.3
-EXTRA_DIST += doc/policy-json.md doc/tutorial.md doc/application-json.md doc/cert-profile.md
+EXTRA_DIST += doc/policy-json.md doc/tutorial.md doc/application-json.md doc/cert-profile.md doc/fuzzing.md

@@ -1,6 +1,5 @@
 ## fuzz/ — fuzz targets. `make check` replays each corpus (fuzz/replay.c, TAP);
-## for coverage-guided fuzzing build a target with clang -fsanitize=fuzzer,
-## address,undefined and the target file alone (see doc/fuzzing.md).
+## coverage-guided fuzzing: sh build-aux/fuzz.sh TARGET SECONDS (doc/fuzzing.md).
 FUZZ_TARGETS = fuzz/fuzz_policy fuzz/fuzz_identity fuzz/fuzz_application
 FUZZ_TARGETS += fuzz/fuzz_cert
 check_PROGRAMS += $(FUZZ_TARGETS)
