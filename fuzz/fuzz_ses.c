@@ -80,6 +80,29 @@ static void read_result(const gxca_eseal_result *r)
 	sink += gxca_eseal_result_ran(r) + gxca_eseal_result_failed(r) + gxca_eseal_result_quirks(r, 0);
 }
 
+/* Verify again with the options set, so the chain and data-hash checks run:
+ * the object's own certificate as the anchor (a chain of one), the time of
+ * its validity, and for a signature its own dataHash as the digest. */
+static void verify_with_options(const gxca_eseal *s, const gxca_esign *g)
+{
+	gxca_eseal_verify_options o;
+	gxca_eseal_result *r = NULL;
+	if (gxca_eseal_verify_options_init(&o, GXCA_ESEAL_VERIFY_OPTIONS_VERSION) != GXCA_OK)
+		return;
+	if (s) {
+		o.anchors = gxca_eseal_maker_cert(s, &o.anchors_len);
+		o.at = gxca_eseal_valid_start(s);
+		if (gxca_eseal_verify(s, &o, &r) != GXCA_ENOMEM)
+			read_result(r);
+	} else {
+		o.anchors = gxca_esign_signer_cert(g, &o.anchors_len);
+		o.digest = gxca_esign_data_hash(g, &o.digest_len);
+		if (gxca_esign_verify(g, &o, &r) != GXCA_ENOMEM)
+			read_result(r);
+	}
+	gxca_eseal_result_free(r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	gxca_ctx *ctx = NULL;
@@ -95,12 +118,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			read_result(r);
 		gxca_eseal_result_free(r);
 		r = NULL;
+		verify_with_options(s, NULL);
 	}
 	if (gxca_esign_parse(&g, ctx, data, size) == GXCA_OK) {
 		read_sign(g);
 		if (gxca_esign_verify(g, NULL, &r) != GXCA_ENOMEM)
 			read_result(r);
 		gxca_eseal_result_free(r);
+		verify_with_options(NULL, g);
 	}
 	gxca_esign_free(g);
 	gxca_eseal_free(s);

@@ -210,6 +210,20 @@ def test_revocation_and_crl(pki):
         ca.revoke(cert.serial, "lost")
 
 
+def test_empty_crl_still_checked(pki):
+    # an empty Crl is falsy (len 0) and was once passed as "no CRL"
+    ctx, _, app, t0 = pki
+    ca = gxca.CA.create(ctx, None, "SM2", ":memory:")  # nothing revoked yet
+    _, cert = issue(ca, app, t0 + 500)
+    chain = ca.chain()
+    crl = ca.crl(t0 + 1000)
+    assert len(crl) == 0 and not crl
+    assert cert.verify(chain, crl, at=t0 + 1100)
+    with pytest.raises(gxca.CertError) as e:
+        cert.verify(chain, crl, at=t0 + 60 * 86400)
+    assert e.value.name == "GXCA_ECRL_STALE"
+
+
 def test_envelope_and_login(pki, tmp_path):
     ctx, ca, app, t0 = pki
     k1, c1 = issue(ca, app, t0 + 600, "EC_P256")

@@ -142,7 +142,7 @@ class Cert(Handle):
         chain = list(chain)
         arr = (CertP * max(len(chain), 1))(*[c._p for c in chain])
         reason, when = c_int(), c_int64()
-        rc = lib.gxca_cert_verify(self._p, arr, len(chain), crl._p if crl else None, at,
+        rc = lib.gxca_cert_verify(self._p, arr, len(chain), crl._p if crl is not None else None, at,
                                   byref(reason), byref(when))
         if rc < 0:
             exc = errors.from_ctx(self._ctx._p, rc)
