@@ -62,6 +62,15 @@
 /* A size hint for lua_createtable(). */
 static int narr(size_t n) { return n > INT_MAX ? INT_MAX : (int)n; }
 
+/* Argument tables are read raw (no __index or __len): a metamethod runs
+ * script code, which could close an object the call has already fetched. */
+static int raw_field(lua_State *L, int idx, const char *key)
+{
+	idx = lua_absindex(L, idx);
+	lua_pushstring(L, key);
+	return lua_rawget(L, idx);
+}
+
 static int check_int(lua_State *L, int idx)
 {
 	lua_Integer v = luaL_checkinteger(L, idx);
@@ -168,7 +177,7 @@ static uint32_t opt_changes(lua_State *L, int idx)
 		return (uint32_t)check_uint(L, idx);
 	luaL_checktype(L, idx, LUA_TTABLE);
 	uint32_t flags = 0;
-	for (lua_Integer i = 1; lua_geti(L, idx, i) != LUA_TNIL; i++) {
+	for (lua_Integer i = 1; lua_rawgeti(L, idx, i) != LUA_TNIL; i++) {
 		flags |= (uint32_t)check_named(L, lua_gettop(L), change_names, "change kind");
 		lua_pop(L, 1);
 	}
@@ -909,11 +918,11 @@ static int checklist_check(lua_State *L)
 {
 	gxca_checklist *cl = CHECKLIST(L);
 	luaL_checktype(L, 2, LUA_TTABLE);
-	lua_Integer n = luaL_len(L, 2);
+	lua_Integer n = (lua_Integer)lua_rawlen(L, 2);
 	luaL_argcheck(L, n >= 0 && n <= 4096, 2, "too many materials");
 	int *ids = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *ids, 0);
 	for (lua_Integer i = 1; i <= n; i++) {
-		lua_geti(L, 2, i);
+		lua_rawgeti(L, 2, i);
 		ids[i - 1] = CHECK_MATERIAL(L, lua_gettop(L));
 		lua_pop(L, 1);
 	}
@@ -1586,13 +1595,13 @@ static int cert_verify(lua_State *L)
 {
 	gxca_cert *c = CERT(L);
 	luaL_checktype(L, 2, LUA_TTABLE);
-	lua_Integer n = luaL_len(L, 2);
+	lua_Integer n = (lua_Integer)lua_rawlen(L, 2);
 	luaL_argcheck(L, n >= 0 && n <= 64, 2, "at most 64 certificates");
 	const gxca_crl *crl = lua_isnoneornil(L, 3) ? NULL : check_obj(L, 3, MT_CRL);
 	int64_t at = (int64_t)luaL_optinteger(L, 4, 0);
 	const gxca_cert **chain = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *chain, 0);
 	for (lua_Integer i = 1; i <= n; i++) {
-		lua_geti(L, 2, i);
+		lua_rawgeti(L, 2, i);
 		chain[i - 1] = check_obj(L, -1, MT_CERT);
 		lua_pop(L, 1); /* the table keeps it alive */
 	}
@@ -1767,18 +1776,18 @@ static void check_issue_options(lua_State *L, int idx, gxca_issue_options *o)
 	luaL_checktype(L, idx, LUA_TTABLE);
 	if (gxca_issue_options_init(o, GXCA_ISSUE_OPTIONS_VERSION) != GXCA_OK)
 		luaL_error(L, "gxca_issue_options version mismatch");
-	if (lua_getfield(L, idx, "request") != LUA_TSTRING)
+	if (raw_field(L, idx, "request") != LUA_TSTRING)
 		luaL_error(L, "issue options: request (a CSR or public key) must be a string");
 	o->request = (const uint8_t *)lua_tolstring(L, -1, &o->request_len); /* kept on the stack */
-	lua_getfield(L, idx, "usage");
+	raw_field(L, idx, "usage");
 	o->usage = lua_isnil(L, -1) ? 0 : check_named(L, lua_gettop(L), usage_names, "usage");
-	lua_getfield(L, idx, "token_serial");
+	raw_field(L, idx, "token_serial");
 	o->token_serial = opt_text(L, lua_gettop(L));
-	lua_getfield(L, idx, "accepted_at");
+	raw_field(L, idx, "accepted_at");
 	o->accepted_at = (int64_t)luaL_optinteger(L, -1, 0);
-	lua_getfield(L, idx, "now");
+	raw_field(L, idx, "now");
 	o->now = (int64_t)luaL_optinteger(L, -1, 0);
-	lua_getfield(L, idx, "change_reason");
+	raw_field(L, idx, "change_reason");
 	o->change_reason = lua_isnil(L, -1) ? 0 : check_reason(L, lua_gettop(L));
 	/* the values stay on the stack until the call returns */
 }
@@ -1817,7 +1826,7 @@ static int ca_issue_batch(lua_State *L)
 {
 	gxca_ca *ca = CA(L);
 	luaL_checktype(L, 2, LUA_TTABLE);
-	lua_Integer n = luaL_len(L, 2);
+	lua_Integer n = (lua_Integer)lua_rawlen(L, 2);
 	luaL_argcheck(L, n >= 1 && n <= GXCA_CA_BATCH_MAX, 2, "1 to 1024 requests");
 	luaL_checkstack(L, (int)n * 8 + 8, "issue_batch");
 	size_t k = (size_t)n;
@@ -1827,10 +1836,10 @@ static int ca_issue_batch(lua_State *L)
 	gxca_cert **certs = lua_newuserdatauv(L, k * sizeof *certs, 0);
 	void ***slots = lua_newuserdatauv(L, k * sizeof *slots, 0);
 	for (size_t i = 0; i < k; i++) {
-		lua_geti(L, 2, (lua_Integer)i + 1);
+		lua_rawgeti(L, 2, (lua_Integer)i + 1);
 		int item = lua_gettop(L);
 		luaL_checktype(L, item, LUA_TTABLE);
-		lua_getfield(L, item, "app");
+		raw_field(L, item, "app");
 		apps[i] = check_obj(L, lua_gettop(L), MT_APP);
 		check_issue_options(L, item, &opts[i]); /* its values stay on the stack */
 		op[i] = &opts[i];
@@ -2449,13 +2458,13 @@ static void check_verify_options(lua_State *L, int idx, gxca_eseal_verify_option
 	if (lua_isnoneornil(L, idx))
 		return;
 	luaL_checktype(L, idx, LUA_TTABLE);
-	lua_getfield(L, idx, "at");
+	raw_field(L, idx, "at");
 	o->at = (int64_t)luaL_optinteger(L, -1, 0);
-	if (lua_getfield(L, idx, "anchors") == LUA_TTABLE) {
+	if (raw_field(L, idx, "anchors") == LUA_TTABLE) {
 		int t = lua_gettop(L);
 		luaL_Buffer b;
 		luaL_buffinit(L, &b);
-		for (lua_Integer i = 1; lua_geti(L, t, i) != LUA_TNIL; i++) {
+		for (lua_Integer i = 1; lua_rawgeti(L, t, i) != LUA_TNIL; i++) {
 			size_t n;
 			check_cert_bytes(L, lua_gettop(L), &n); /* DER string in place */
 			luaL_addvalue(&b);
@@ -2464,11 +2473,11 @@ static void check_verify_options(lua_State *L, int idx, gxca_eseal_verify_option
 		luaL_pushresult(&b);
 	}
 	o->anchors = opt_bytes(L, lua_gettop(L), &o->anchors_len);
-	lua_getfield(L, idx, "data");
+	raw_field(L, idx, "data");
 	o->data = opt_bytes(L, lua_gettop(L), &o->data_len);
-	lua_getfield(L, idx, "digest");
+	raw_field(L, idx, "digest");
 	o->digest = opt_bytes(L, lua_gettop(L), &o->digest_len);
-	lua_getfield(L, idx, "strict");
+	raw_field(L, idx, "strict");
 	o->flags = lua_toboolean(L, -1) ? GXCA_ESEAL_VERIFY_STRICT : 0;
 }
 
@@ -3105,7 +3114,7 @@ struct cb_call {
 static int cb_protected(lua_State *L)
 {
 	struct cb_call *c = lua_touserdata(L, 1);
-	lua_getfield(L, 2, c->which);
+	raw_field(L, 2, c->which);
 	lua_pushstring(L, c->a);
 	if (c->b)
 		lua_pushstring(L, c->b);
@@ -3172,13 +3181,13 @@ static int server_verify(lua_State *L)
 	luaL_checkstack(L, 12, "login callbacks");
 	lua_getiuservalue(L, 1, 2);
 	struct cb_payload p = {L, lua_gettop(L)};
-	lua_getfield(L, p.table, "store"); /* borrowed by the server: must be open */
+	raw_field(L, p.table, "store"); /* borrowed by the server: must be open */
 	void **store = luaL_checkudata(L, -1, MT_NONCES);
 	if (!*store)
 		return luaL_error(L, "the server's nonce store is closed");
 	lua_pop(L, 1);
-	int has_role = lua_getfield(L, p.table, "role") == LUA_TFUNCTION;
-	int has_revoked = lua_getfield(L, p.table, "revoked") == LUA_TFUNCTION;
+	int has_role = raw_field(L, p.table, "role") == LUA_TFUNCTION;
+	int has_revoked = raw_field(L, p.table, "revoked") == LUA_TFUNCTION;
 	lua_pop(L, 2);
 	gxca_login_identity **id = (gxca_login_identity **)new_obj(L, MT_IDENTITY);
 	gxca_ctx *ctx = ctx_of(L, 1);
@@ -3332,6 +3341,10 @@ static void register_type(lua_State *L, const struct gx_type *t)
 	lua_setfield(L, -2, "__index");
 	if (t->meta)
 		luaL_setfuncs(L, t->meta, 0);
+	/* getmetatable() gives the type name: a script that could replace
+	 * __close or __gc could keep a child alive past its context */
+	lua_pushstring(L, t->name);
+	lua_setfield(L, -2, "__metatable");
 	lua_pop(L, 1);
 }
 

@@ -44,6 +44,16 @@ T.test("issue and verify", function()
   T.raises("table expected", ca.issue, ca, paid_org(), nil)
   T.raises("unknown usage", ca.issue, ca, paid_org(), {request = "x", usage = "BOTH"})
   T.raises("gxca.application expected", ca.issue, ca, cert, {request = "x"})
+  -- argument tables are read raw: a metamethod closing the certificate
+  -- half-way through the call is never run (it was a use after free)
+  local sneaky = setmetatable({}, {__len = function() return 1 end,
+                                   __index = function() cert:close(); return chain[1] end})
+  local _, name2 = select(2, cert:verify(sneaky, nil, t0 + 3600))
+  assert(name2 == "GXCA_ECERT_UNKNOWN_ISSUER" or name2 == "GXCA_ECERT_CHAIN", name2)
+  T.eq(cert:serial(), rec.cert:serial()) -- still open
+  -- metatables are locked: __close cannot be swapped to outlive the context
+  T.eq(getmetatable(cert), "gxca.cert")
+  T.raises("index a string", function() getmetatable(cert).__close = function() end end)
 end)
 
 T.test("a batch: all or none", function()

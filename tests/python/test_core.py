@@ -113,6 +113,18 @@ def test_policy(ctx, tmp_path):
     assert ctx.platform_code == "056"
 
 
+def test_integers_out_of_range_refused(ctx):
+    # ctypes alone would wrap them: 2**32 + 1 working days became 1
+    with pytest.raises(OverflowError):
+        ctx.add_working_days("2026-09-30", 2**32 + 1)
+    with pytest.raises(OverflowError):
+        gxca.date_of(2**64)
+    q = gxca.Quote(ctx)
+    with pytest.raises(OverflowError):
+        q.add("ORG", "NEW", "CERT", -1, 1)  # a count of 4294967295 before
+    assert len(q) == 0
+
+
 def test_calendar(ctx):
     t = ctx.time_of("2026-10-01")
     assert gxca.date_of(t) == "2026-10-01"

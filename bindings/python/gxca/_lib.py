@@ -578,6 +578,27 @@ SIGNATURES.update({
 })
 
 
+# ctypes converts an out-of-range Python int silently (2**32 + 1 becomes 1
+# for a C int): every integer argument is range-checked before the call.
+_RANGES = {c_int: (-2**31, 2**31 - 1), c_uint: (0, 2**32 - 1), c_uint8: (0, 255),
+           c_int64: (-2**63, 2**63 - 1), c_size_t: (0, 2**64 - 1), c_uint64: (0, 2**64 - 1)}
+
+
+def _range_checked(name, fn, argtypes):
+    checks = [(k, _RANGES[t]) for k, t in enumerate(argtypes) if t in _RANGES]
+    if not checks:
+        return fn
+
+    def call(*args):
+        for k, (lo, hi) in checks:
+            a = args[k] if k < len(args) else None
+            if isinstance(a, int) and not lo <= a <= hi:
+                raise OverflowError("%s: argument %d is %d, outside %d..%d" % (name, k + 1, a, lo, hi))
+        return fn(*args)
+    call.__name__ = name
+    return call
+
+
 class _Lib:
     """The loaded library: one attribute per declared function."""
 
@@ -588,7 +609,7 @@ class _Lib:
             fn = getattr(self._dll, name)
             fn.restype = restype
             fn.argtypes = argtypes
-            setattr(self, name, fn)
+            setattr(self, name, _range_checked(name, fn, argtypes))
 
 
 lib = _Lib(os.environ.get("GXCA_LIBRARY") or SONAME)
