@@ -23,6 +23,7 @@
  *    registry.
  */
 #include <limits.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <lauxlib.h>
@@ -383,12 +384,57 @@ static void close_children(lua_State *L, int idx)
 }
 
 /* __gc, __close and :close() of every type; upvalue 1 is its gx_type. */
+/* Objects a running call uses while it calls back into Lua (a login
+ * server, its nonce store, their context): counts in a weak-keyed registry
+ * table. Closing one from the callback would free it under the call. */
+#define BUSY_KEY "gxca.busy"
+
+static void busy_add(lua_State *L, int idx, int delta)
+{
+	idx = lua_absindex(L, idx);
+	if (lua_getfield(L, LUA_REGISTRYINDEX, BUSY_KEY) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		luaL_setmetatable(L, MT_WEAKK);
+		lua_pushvalue(L, -1);
+		lua_setfield(L, LUA_REGISTRYINDEX, BUSY_KEY);
+	}
+	lua_pushvalue(L, idx);
+	lua_pushvalue(L, idx);
+	lua_rawget(L, -3);
+	lua_Integer n = lua_tointeger(L, -1) + delta;
+	lua_pop(L, 1);
+	if (n > 0)
+		lua_pushinteger(L, n);
+	else
+		lua_pushnil(L);
+	lua_rawset(L, -3);
+	lua_pop(L, 1);
+}
+
+static bool is_busy(lua_State *L, int idx)
+{
+	idx = lua_absindex(L, idx);
+	if (lua_getfield(L, LUA_REGISTRYINDEX, BUSY_KEY) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		return false;
+	}
+	lua_pushvalue(L, idx);
+	bool busy = lua_rawget(L, -2) != LUA_TNIL;
+	lua_pop(L, 2);
+	return busy;
+}
+
+/* close, __close and __gc (upvalue 2 true): a busy object is never garbage
+ * (the running call holds it), so only an explicit close can meet one. */
 static int obj_close(lua_State *L)
 {
 	const struct gx_type *t = lua_touserdata(L, lua_upvalueindex(1));
 	void **ud = luaL_checkudata(L, 1, t->name);
 	if (*ud == NULL)
 		return 0;
+	if (!lua_toboolean(L, lua_upvalueindex(2)) && is_busy(L, 1))
+		return luaL_error(L, "%s is in use by a running call (a callback cannot close it)", t->name);
 	if (strcmp(t->name, MT_CTX) == 0)
 		close_children(L, 1);
 	void *p = *ud;
@@ -3181,21 +3227,30 @@ static int server_verify(lua_State *L)
 	luaL_checkstack(L, 12, "login callbacks");
 	lua_getiuservalue(L, 1, 2);
 	struct cb_payload p = {L, lua_gettop(L)};
+	if (is_busy(L, 1))
+		return luaL_error(L, "the login server is already verifying (a callback called it again)");
 	raw_field(L, p.table, "store"); /* borrowed by the server: must be open */
 	void **store = luaL_checkudata(L, -1, MT_NONCES);
 	if (!*store)
 		return luaL_error(L, "the server's nonce store is closed");
-	lua_pop(L, 1);
+	int store_idx = lua_gettop(L);
 	int has_role = raw_field(L, p.table, "role") == LUA_TFUNCTION;
 	int has_revoked = raw_field(L, p.table, "revoked") == LUA_TFUNCTION;
 	lua_pop(L, 2);
 	gxca_login_identity **id = (gxca_login_identity **)new_obj(L, MT_IDENTITY);
-	gxca_ctx *ctx = ctx_of(L, 1);
+	int id_idx = lua_gettop(L);
+	gxca_ctx *ctx = push_ctx_of(L, 1);
+	int ctx_idx = lua_gettop(L);
 	int rc = gxca_login_server_set_role_cb(s, has_role ? role_trampoline : NULL, &p);
 	if (!rc)
 		rc = gxca_login_server_set_revocation_cb(s, has_revoked ? revoked_trampoline : NULL, &p);
+	const int in_use[] = {1, store_idx, ctx_idx};
+	for (size_t i = 0; i < 3; i++)
+		busy_add(L, in_use[i], 1);
 	if (!rc)
 		rc = gxca_login_verify(s, response, n, now, id);
+	for (size_t i = 0; i < 3; i++)
+		busy_add(L, in_use[i], -1);
 	/* the payload lives on this C stack only: uninstall before returning */
 	int rc2 = gxca_login_server_set_role_cb(s, NULL, NULL);
 	int rc3 = gxca_login_server_set_revocation_cb(s, NULL, NULL);
@@ -3208,7 +3263,7 @@ static int server_verify(lua_State *L)
 	set_str(L, "serial", gxca_login_identity_serial(*id));
 	set_str(L, "subject", gxca_login_identity_subject(*id));
 	set_str(L, "role", name_of(role_names, gxca_login_identity_role(*id)));
-	release(L, -2);
+	release(L, id_idx);
 	return 1;
 }
 
@@ -3328,9 +3383,12 @@ static void register_type(lua_State *L, const struct gx_type *t)
 {
 	luaL_newmetatable(L, t->name);
 	lua_pushlightuserdata(L, (void *)t);
-	lua_pushcclosure(L, obj_close, 1);
-	lua_pushvalue(L, -1);
-	lua_setfield(L, -3, "__gc");
+	lua_pushboolean(L, 1);
+	lua_pushcclosure(L, obj_close, 2);
+	lua_setfield(L, -2, "__gc");
+	lua_pushlightuserdata(L, (void *)t);
+	lua_pushboolean(L, 0);
+	lua_pushcclosure(L, obj_close, 2);
 	lua_pushvalue(L, -1);
 	lua_setfield(L, -3, "__close");
 	lua_newtable(L); /* methods */

@@ -209,6 +209,17 @@ T.test("envelope and login", function()
   assert(server:set_role_cb(function() return "CAPTAIN" end))
   response = assert(k1:login_respond(c1, server:challenge(now)))
   T.fails("GXCA_EUSER", server:verify(response, now + 1))
+  -- a callback cannot close what the running call uses (a use after free),
+  -- nor verify again on the same server
+  for _, victim in ipairs{store, server, ctx} do
+    assert(server:set_role_cb(function() victim:close(); return "MASTER" end))
+    response = assert(k1:login_respond(c1, server:challenge(now)))
+    T.fails("GXCA_EUSER", server:verify(response, now + 1))
+  end
+  assert(server:set_role_cb(function() return server:verify(response, now + 1) end))
+  response = assert(k1:login_respond(c1, server:challenge(now)))
+  T.fails("GXCA_EUSER", server:verify(response, now + 1))
+  T.eq(#store, 1); T.eq(ctx:lang(), "en") -- all still open
   assert(server:set_role_cb(nil))
   assert(server:set_revocation_cb(function(issuer, serial) return serial == c1:serial() end))
   response = assert(k1:login_respond(c1, server:challenge(now)))

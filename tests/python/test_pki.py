@@ -278,6 +278,23 @@ def test_envelope_and_login(pki, tmp_path):
         gxca.login_respond(k1, c1, server.challenge(now), "999")
     assert e.value.name == "GXCA_ELOGIN_PLATFORM"
 
+    # a callback cannot close what the running call uses (a use after free)
+    for victim in (store, server, ctx):
+        def closer(serial, victim=victim):
+            victim.close()
+            return "MASTER"
+        server.set_role_cb(closer)
+        response = gxca.login_respond(k1, c1, server.challenge(now), ctx.platform_code)
+        with pytest.raises(gxca.GxcaError) as e:
+            server.verify(response, now + 1)
+        assert e.value.name == "GXCA_EUSER"
+    assert len(store) == 1 and not server.closed and not ctx.closed
+    ctx.set_log(lambda level, message: ctx.close())
+    with pytest.raises(gxca.GxcaError):
+        ctx.is_working_day("1999-01-04")  # fails, so it logs
+    assert not ctx.closed
+    ctx.set_log(None)
+
 
 def test_login_server_needs_its_store(ctx):
     store = gxca.NonceStore(ctx)

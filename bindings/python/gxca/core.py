@@ -1,6 +1,7 @@
 # gxca/core.py — the context, problem reports, policy, calendar, sites,
 # identity numbers, enumeration names and the base of every handle class.
 
+import contextlib
 import weakref
 from collections import namedtuple
 from ctypes import byref, c_int, c_int64, c_void_p, create_string_buffer
@@ -134,6 +135,10 @@ class Handle:
         return getattr(self, "_ptr", None) is None
 
     def close(self):
+        self._ctx._refuse_in_callback(self)
+        self._release()
+
+    def _release(self):
         ptr, self._ptr = getattr(self, "_ptr", None), None
         if ptr:
             self._free(ptr)
@@ -148,8 +153,9 @@ class Handle:
         self.close()
 
     def __del__(self):
+        # garbage is never what a running call uses: no callback check here
         try:
-            self.close()
+            self._release()
         except Exception:  # interpreter shutdown: the library may be gone
             pass
 
@@ -256,12 +262,32 @@ class Context:
 
     def close(self):
         """Free the context, after every object made from it."""
+        self._refuse_in_callback(self)
+        self._release()
+
+    def _release(self):
         ptr, self._ptr = getattr(self, "_ptr", None), None
         if not ptr:
             return
         for child in list(self._children):
-            child.close()
+            child._release()
         self._free(ptr)
+
+    # A callback (log, login role or revocation) runs inside a library call
+    # that is using this context and some of its objects: closing any of them
+    # from the callback would free memory under that call.
+    @contextlib.contextmanager
+    def _callback(self):
+        self._calling_back = getattr(self, "_calling_back", 0) + 1
+        try:
+            yield
+        finally:
+            self._calling_back -= 1
+
+    def _refuse_in_callback(self, obj):
+        if getattr(self, "_calling_back", 0):
+            raise RuntimeError("cannot close %s from a callback: a library call is using it"
+                               % type(obj).__name__)
 
     def __enter__(self):
         return self
@@ -271,7 +297,7 @@ class Context:
 
     def __del__(self):
         try:
-            self.close()
+            self._release()
         except Exception:  # interpreter shutdown
             pass
 
@@ -294,7 +320,8 @@ class Context:
         else:
             def trampoline(level, message, _payload):
                 try:
-                    fn(level, text_out(message))
+                    with self._callback():
+                        fn(level, text_out(message))
                 except Exception:
                     pass
             cb = LOG_FN(trampoline)

@@ -41,8 +41,8 @@ class LoginServer(Handle):
         self._store = store  # borrowed by the server: must outlive it
         self._callbacks = {}
 
-    def close(self):
-        super().close()
+    def _release(self):
+        super()._release()
         self._callbacks = {}
 
     def set_lifetime(self, seconds):
@@ -60,7 +60,8 @@ class LoginServer(Handle):
         """fn(issuer, serial) -> True when revoked; an exception refuses the login."""
         def trampoline(issuer, serial, revoked, _payload):
             try:
-                revoked[0] = 1 if fn(text_out(issuer), text_out(serial)) else 0
+                with self._ctx._callback():
+                    revoked[0] = 1 if fn(text_out(issuer), text_out(serial)) else 0
                 return 0
             except Exception:
                 return EUSER
@@ -71,7 +72,8 @@ class LoginServer(Handle):
         """fn(serial) -> "MASTER", "SECONDARY" or "UNSET"; an exception refuses the login."""
         def trampoline(serial, role, _payload):
             try:
-                role[0] = role_in(fn(text_out(serial)))
+                with self._ctx._callback():
+                    role[0] = role_in(fn(text_out(serial)))
                 return 0
             except Exception:
                 return EUSER
