@@ -289,6 +289,14 @@ def test_envelope_and_login(pki, tmp_path):
             server.verify(response, now + 1)
         assert e.value.name == "GXCA_EUSER"
     assert len(store) == 1 and not server.closed and not ctx.closed
+
+    def leaving(serial):
+        raise SystemExit(0)
+    server.set_role_cb(leaving)
+    response = gxca.login_respond(k1, c1, server.challenge(now), ctx.platform_code)
+    with pytest.raises(gxca.GxcaError) as e:
+        server.verify(response, now + 1)
+    assert e.value.name == "GXCA_EUSER"
     ctx.set_log(lambda level, message: ctx.close())
     with pytest.raises(gxca.GxcaError):
         ctx.is_working_day("1999-01-04")  # fails, so it logs

@@ -63,7 +63,7 @@ class LoginServer(Handle):
                 with self._ctx._callback():
                     revoked[0] = 1 if fn(text_out(issuer), text_out(serial)) else 0
                 return 0
-            except Exception:
+            except BaseException:  # SystemExit too: escaping into ctypes is no refusal
                 return EUSER
         self._set_cb("revocation", lib.gxca_login_server_set_revocation_cb, REVOKED_FN,
                      fn and trampoline)
@@ -75,7 +75,7 @@ class LoginServer(Handle):
                 with self._ctx._callback():
                     role[0] = role_in(fn(text_out(serial)))
                 return 0
-            except Exception:
+            except BaseException:  # SystemExit too: escaping into ctypes is no refusal
                 return EUSER
         self._set_cb("role", lib.gxca_login_server_set_role_cb, ROLE_FN, fn and trampoline)
 
