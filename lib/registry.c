@@ -241,6 +241,16 @@ static void back_off(struct sq *sq, int attempt)
 static int sq_connect(struct sq *sq);
 static int configure(struct sq *sq);
 
+/* Finalize the statements and close the connection (this process's own). */
+static void sq_disconnect(struct sq *sq)
+{
+	for (size_t i = 0; i < S__COUNT; i++)
+		sqlite3_finalize(sq->stmt[i]);
+	memset(sq->stmt, 0, sizeof sq->stmt);
+	sqlite3_close_v2(sq->db);
+	sq->db = NULL;
+}
+
 /* SQLite forbids carrying a connection across fork(): POSIX locks are not
  * inherited, so parent and child would not see each other's locks, and
  * whichever closed last would checkpoint and delete the WAL the other still
@@ -257,11 +267,7 @@ static int sq_own(struct sq *sq)
 	if (!rc)
 		rc = configure(sq);
 	if (rc) {
-		for (size_t i = 0; i < S__COUNT; i++)
-			sqlite3_finalize(sq->stmt[i]);
-		memset(sq->stmt, 0, sizeof sq->stmt);
-		sqlite3_close_v2(sq->db);
-		sq->db = NULL; /* the next transaction tries again */
+		sq_disconnect(sq); /* the next transaction tries again */
 		return rc;
 	}
 	sq->pid = getpid();
@@ -579,11 +585,8 @@ static int sq_event_add(struct gxca__registry *r, const struct gxca__event *ev)
 static void sq_close(struct gxca__registry *r)
 {
 	struct sq *sq = SQ(r);
-	if (sq->pid == getpid() || sq->memory) { /* a forked child leaves its parent's alone */
-		for (size_t i = 0; i < S__COUNT; i++)
-			sqlite3_finalize(sq->stmt[i]);
-		sqlite3_close_v2(sq->db);
-	}
+	if (sq->pid == getpid() || sq->memory) /* a forked child leaves its parent's alone */
+		sq_disconnect(sq);
 	gxca__free(sq->location);
 	gxca__free(sq);
 }

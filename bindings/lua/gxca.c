@@ -389,16 +389,25 @@ static void close_children(lua_State *L, int idx)
  * table. Closing one from the callback would free it under the call. */
 #define BUSY_KEY "gxca.busy"
 
+/* Push the busy table (made first if create); false: none, nothing pushed. */
+static bool push_busy(lua_State *L, bool create)
+{
+	if (lua_getfield(L, LUA_REGISTRYINDEX, BUSY_KEY) == LUA_TTABLE)
+		return true;
+	lua_pop(L, 1);
+	if (!create)
+		return false;
+	lua_newtable(L);
+	luaL_setmetatable(L, MT_WEAKK);
+	lua_pushvalue(L, -1);
+	lua_setfield(L, LUA_REGISTRYINDEX, BUSY_KEY);
+	return true;
+}
+
 static void busy_add(lua_State *L, int idx, int delta)
 {
 	idx = lua_absindex(L, idx);
-	if (lua_getfield(L, LUA_REGISTRYINDEX, BUSY_KEY) != LUA_TTABLE) {
-		lua_pop(L, 1);
-		lua_newtable(L);
-		luaL_setmetatable(L, MT_WEAKK);
-		lua_pushvalue(L, -1);
-		lua_setfield(L, LUA_REGISTRYINDEX, BUSY_KEY);
-	}
+	push_busy(L, true);
 	lua_pushvalue(L, idx);
 	lua_pushvalue(L, idx);
 	lua_rawget(L, -3);
@@ -415,10 +424,8 @@ static void busy_add(lua_State *L, int idx, int delta)
 static bool is_busy(lua_State *L, int idx)
 {
 	idx = lua_absindex(L, idx);
-	if (lua_getfield(L, LUA_REGISTRYINDEX, BUSY_KEY) != LUA_TTABLE) {
-		lua_pop(L, 1);
+	if (!push_busy(L, false))
 		return false;
-	}
 	lua_pushvalue(L, idx);
 	bool busy = lua_rawget(L, -2) != LUA_TNIL;
 	lua_pop(L, 2);

@@ -327,11 +327,9 @@ END_TEST
  * child writes after and ends without closing. With the parent's connection
  * reused in the child, the parent's close deleted the WAL the child then
  * committed into, and the commit was lost with the child. */
-static const char *fork_value;
-
 static int put_value(struct gxca__registry *r, void *arg)
 {
-	return r->ops->meta_set(r, arg, fork_value);
+	return r->ops->meta_set(r, "fork-test", arg);
 }
 
 static int get_value(struct gxca__registry *r, void *arg)
@@ -345,8 +343,7 @@ START_TEST(test_fork_child)
 	gxca_ctx *ctx = test_ctx();
 	struct gxca__registry *reg = NULL;
 	ck_assert_int_eq(gxca__registry_open(ctx, reg_path, &reg), GXCA_OK);
-	fork_value = "parent";
-	ck_assert_int_eq(gxca__registry_txn(reg, true, put_value, "fork-test"), GXCA_OK);
+	ck_assert_int_eq(gxca__registry_txn(reg, true, put_value, "parent"), GXCA_OK);
 	int go[2];
 	ck_assert_int_eq(pipe(go), 0);
 	pid_t pid = fork();
@@ -356,8 +353,7 @@ START_TEST(test_fork_child)
 		close(go[1]);
 		if (read(go[0], &c, 1) != 1) /* the parent has closed its connection */
 			_exit(2);
-		fork_value = "child";
-		int rc = gxca__registry_txn(reg, true, put_value, "fork-test");
+		int rc = gxca__registry_txn(reg, true, put_value, "child");
 		_exit(rc ? 1 : 0); /* a worker that ends without closing (or is killed) */
 	}
 	close(go[0]);

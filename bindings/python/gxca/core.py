@@ -230,6 +230,7 @@ class Context:
     def __init__(self, lang=None):
         self._children = weakref.WeakSet()
         self._log = None
+        self._calling_back = 0
         ptr = CtxP()
         rc = lib.gxca_ctx_new(byref(ptr))
         if rc < 0:
@@ -278,14 +279,14 @@ class Context:
     # from the callback would free memory under that call.
     @contextlib.contextmanager
     def _callback(self):
-        self._calling_back = getattr(self, "_calling_back", 0) + 1
+        self._calling_back += 1
         try:
             yield
         finally:
             self._calling_back -= 1
 
     def _refuse_in_callback(self, obj):
-        if getattr(self, "_calling_back", 0):
+        if self._calling_back:
             raise RuntimeError("cannot close %s from a callback: a library call is using it"
                                % type(obj).__name__)
 
